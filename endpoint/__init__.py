@@ -1,0 +1,1 @@
+"""The reference service endpoint (ASGI): receives dossiers from kiosks, exactly once."""
