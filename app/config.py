@@ -81,6 +81,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "port": Key("", "Serial port, e.g. /dev/ttyACM0; empty: search by USB id."),
         "baudrate": Key(9600, "Serial speed.", minimum=1200),
         "line_ending": Key("auto", "How the scanner ends a code.", ("auto", "cr", "lf", "crlf")),
+        "search": Key([], "Glob patterns tried when the port is absent, e.g. /dev/ttyACM*."),
+        "usb_id": Key("", "USB VID:PID of the scanner (hex, e.g. 0c2e:0b61), searched last."),
+        "partial_timeout_ms": Key(500, "Silence after which a code without its line ending is "
+                                       "dropped.", minimum=50),
     },
     "printer": {
         "driver": Key("none", "Receipt and ticket printer.", ("escpos-serial", SIMULATOR, "none")),
@@ -88,6 +92,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "baudrate": Key(19200, "Serial speed.", minimum=1200),
         "width_dots": Key(576, "Printable width in dots (576 for 80 mm, 384 for 58 mm).",
                           minimum=200),
+        "search": Key([], "Glob patterns tried when the port is absent, e.g. /dev/ttyUSB*."),
+        "usb_id": Key("", "USB VID:PID of the printer (hex, e.g. 0416:5011), searched last."),
+        "qr_mode": Key("native", "QR code as the printer's own command or as an image.",
+                       ("native", "raster")),
+        "check_status": Key(True, "Ask the printer's status (DLE EOT) before and after printing."),
     },
     "outbox": {
         "path": Key("", "Outbox SQLite file; empty: DATA_DIR/outbox.sqlite3."),
