@@ -236,6 +236,9 @@ def load(path: str | Path | None = None, *, simulate: bool = False,
                                       "a known key (see `kiosk config defaults`)", value)
                 values[section][name] = _check(section, name, value)
     if simulate:
+        # Simulated sessions never share a data folder with a real kiosk's outbox and keys.
+        if values["kiosk"]["data_dir"] == SCHEMA["kiosk"]["data_dir"].default:
+            values["kiosk"]["data_dir"] += "/simulator"
         for section in DRIVER_KEYS:
             values[section]["driver"] = SIMULATOR
         values["sync"]["embedded_endpoint"] = True

@@ -23,20 +23,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reception-desk kiosk for Vietnam. Without a command: start the kiosk GUI.",
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
-    add_common_options(parser)
+    add_common_options(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in GROUPS:
         importlib.import_module(f"app.cli.{name}").register(sub)
     return parser
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="PATH",
+def add_common_options(parser: argparse.ArgumentParser, top_level: bool = False) -> None:
+    """--config, --simulate and --set, accepted before or after a command's name.
+
+    On sub-commands the defaults are suppressed, so that an option given before the command
+    (`kiosk --config F card read`) is not reset by the sub-command's own default."""
+    keep = {} if top_level else {"default": argparse.SUPPRESS}
+    parser.add_argument("--config", metavar="PATH", **keep,
                         help="configuration TOML file (default: $KIOSK_CONFIG, then "
                              "~/.config/vn-kiosk/kiosk.toml)")
-    parser.add_argument("--simulate", action="store_true",
+    parser.add_argument("--simulate", action="store_true", **keep,
                         help="use the simulator for every driver, embed the reference endpoint")
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
+    parser.add_argument("--set", dest="overrides", action="append",
+                        **({"default": []} if top_level else keep),
                         metavar="SECTION.KEY=VALUE", help="override one configuration key")
 
 

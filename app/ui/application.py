@@ -1,0 +1,256 @@
+"""Builds the running kiosk: devices and their workers, outbox and sync, screens, translations.
+
+Start-up order matters for a clean shutdown: workers start after the window exists and stop
+before the QApplication goes away. A device that does not start is reported as unavailable and
+the rest of the kiosk runs (app/devices.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from app import devices as device_registry
+from app.config import Config
+from app.session import Stage
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
+
+
+class SyncBridge(QObject):
+    """Hands the sync thread's reports to the main thread."""
+
+    report = Signal(object)
+
+
+@dataclass
+class Services:
+    cfg: Config
+    devices: device_registry.Devices
+    catalog: Any
+    card_worker: Any = None
+    camera_worker: Any = None
+    scanner_worker: Any = None
+    printer_worker: Any = None
+    outbox_worker: Any = None
+    sync_service: Any = None
+    sync_bridge: SyncBridge | None = None
+    endpoint: Any = None
+    endpoint_url: str = ""
+    trust_store: Path | None = None
+    printer_available: bool = False
+    started: list = field(default_factory=list)
+
+    def simulated_camera(self) -> Any:
+        cam = self.devices.camera
+        if cam.simulated and cam.impl is not None:
+            return cam.impl()
+        return None
+
+
+def build_services(cfg: Config) -> Services:
+    from app.procedures import load_catalog
+
+    catalog = load_catalog()
+    devs = device_registry.open_devices(cfg)
+    services = Services(cfg, devs, catalog)
+    services.trust_store = _trust_store(cfg)
+    services.printer_available = devs.printer.available
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+
+    if devs.card.available:
+        from app.ui.card_worker import CardWorker
+
+        services.card_worker = CardWorker(devs.card.impl)
+    if devs.camera.available:
+        from app.ui.camera_worker import CameraWorker
+
+        services.camera_worker = CameraWorker(devs.camera.impl)
+
+    from app.ui.outbox_worker import OutboxWorker
+
+    outbox_path = cfg.path("outbox.path", "outbox.sqlite3")
+    key_file = cfg.path("outbox.key_file", "outbox.key")
+    services.outbox_worker = OutboxWorker(outbox_path, key_file)
+    _start_sync(cfg, services, outbox_path, key_file)
+    return services
+
+
+def _trust_store(cfg: Config) -> Path | None:
+    if cfg["card.trust_store"]:
+        return Path(cfg["card.trust_store"]).expanduser()
+    if cfg["card.driver"] == "simulator":
+        # The simulator's cards are signed under a test CSCA made for this process; trusting it
+        # here shows the full "verified" path. Real cards are never checked against it.
+        from drivers.card.virtual import write_test_trust_store
+
+        return write_test_trust_store(cfg.data_dir / "simulator-trust-store")
+    return None
+
+
+def _start_sync(cfg: Config, services: Services, outbox_path: Path, key_file: Path) -> None:
+    from app.sync import SyncService, make_client
+    from app.sync.credentials import load_or_create_secret
+
+    secret = load_or_create_secret(cfg.path("sync.secret_file", "kiosk.secret"))
+    url = cfg["sync.endpoint_url"]
+    if cfg["sync.embedded_endpoint"]:
+        from endpoint.embedded import EmbeddedEndpoint
+
+        services.endpoint = EmbeddedEndpoint(str(cfg.data_dir / "endpoint.sqlite3"))
+        url = services.endpoint.start()
+        services.endpoint.register_kiosk(cfg["kiosk.id"], secret)
+        log.info("embedded reference endpoint on loopback")
+    services.endpoint_url = url
+    bridge = SyncBridge()
+    services.sync_bridge = bridge
+    services.sync_service = SyncService(
+        outbox_path, key_file,
+        lambda: make_client(url, cfg["kiosk.id"], secret, ca_file=cfg["sync.ca_file"] or None),
+        interval=float(cfg["sync.interval_seconds"]),
+        on_report=bridge.report.emit)
+
+
+def install_translator(app: QApplication, lang: str, current: list) -> None:
+    """Source strings are English; Vietnamese comes from assets/translations/kiosk_vi.qm."""
+    for t in current:
+        app.removeTranslator(t)
+    current.clear()
+    if lang == "vi":
+        t = QTranslator(app)
+        if t.load(str(ASSETS / "translations" / "kiosk_vi.qm")):
+            app.installTranslator(t)
+            current.append(t)
+        else:
+            log.warning("Vietnamese translation file missing")
+        QLocale.setDefault(QLocale(QLocale.Vietnamese, QLocale.Vietnam))
+    else:
+        QLocale.setDefault(QLocale(QLocale.English, QLocale.UnitedKingdom))
+
+
+class KioskApplication:
+    """The kiosk process: `KioskApplication(cfg).run()`; tests use `build()` and `shutdown()`."""
+
+    def __init__(self, cfg: Config, qapp: QApplication | None = None) -> None:
+        self.cfg = cfg
+        self.qapp = qapp or QApplication.instance() or QApplication(sys.argv[:1])
+        self.translators: list = []
+        self.window = None
+        self.controller = None
+        self.services: Services | None = None
+        self.build()
+
+    def build(self) -> None:
+        from app.ui.controller import Controller
+        from app.ui.main_window import ActivityFilter, MainWindow
+        from app.ui.screens import admin, attract, choose, consent, present, reading, receipt
+        from app.ui.screens import review
+
+        self._load_fonts()
+        style = (ASSETS / "styles" / "kiosk.qss").read_text(encoding="utf-8")
+        self.qapp.setStyleSheet(style)
+        install_translator(self.qapp, self.cfg["kiosk.language"], self.translators)
+
+        self.services = services = build_services(self.cfg)
+        self.controller = c = Controller(self.cfg, services)
+        c.language_changed.connect(
+            lambda lang: install_translator(self.qapp, lang, self.translators))
+
+        preview = None
+        if services.camera_worker is not None:
+            from app.ui.camera_preview import CameraPreview
+
+            preview = CameraPreview()
+            services.camera_worker.frame_ready.connect(preview.show_frame)
+            services.camera_worker.code_read.connect(lambda raw, text: c.on_qr_text(text))
+
+        screens = {
+            Stage.ATTRACT: attract.AttractScreen(c),
+            Stage.CHOOSE: choose.ChooseScreen(c),
+            Stage.PRESENT: present.PresentScreen(c, preview),
+            Stage.READING: reading.ReadingScreen(c),
+            Stage.REVIEW: review.ReviewScreen(c),
+            Stage.CONSENT: consent.ConsentScreen(c),
+            Stage.RECEIPT: receipt.ReceiptScreen(c),
+        }
+        self.admin = admin.AdminView(c)
+        panel = None
+        if self.cfg["kiosk.operator_panel"] and self.cfg.simulate:
+            from app.ui.operator_panel import OperatorPanel
+
+            panel = OperatorPanel(services, device_registry.simulator_profiles(self.cfg),
+                                  self.open_admin)
+        self.operator_panel = panel
+        self.window = MainWindow(c, screens, panel)
+        self.activity = ActivityFilter(c)
+        self.qapp.installEventFilter(self.activity)
+        if services.sync_bridge is not None:
+            services.sync_bridge.report.connect(self._on_sync_report)
+        self._start_workers()
+
+    def _load_fonts(self) -> None:
+        for font in (ASSETS / "fonts").glob("*.ttf"):
+            QFontDatabase.addApplicationFont(str(font))
+
+    def _start_workers(self) -> None:
+        s = self.services
+        s.outbox_worker.start()
+        for worker in (s.card_worker, s.camera_worker, s.sync_service):
+            if worker is not None:
+                try:
+                    worker.start()
+                except Exception as exc:  # noqa: BLE001 - that input shows as unavailable
+                    log.warning("%s did not start: %s", type(worker).__name__,
+                                type(exc).__name__)
+                    continue
+                s.started.append(worker)
+
+    def _on_sync_report(self, report: Any) -> None:
+        self.services.outbox_worker.refresh()
+        self.controller.on_sync_report(report)
+
+    def open_admin(self) -> None:
+        self.services.outbox_worker.refresh()
+        self.admin.show()
+        self.admin.raise_()
+
+    def show(self) -> None:
+        if self.cfg["kiosk.fullscreen"]:
+            self.window.showFullScreen()
+        else:
+            self.window.resize(1280, 800)
+            self.window.show()
+
+    def run(self) -> int:
+        self.show()
+        self.qapp.aboutToQuit.connect(self.shutdown)
+        QTimer.singleShot(0, lambda: log.info("kiosk ready (%s)",
+                                              "simulator" if self.cfg.simulate else "hardware"))
+        return self.qapp.exec()
+
+    def shutdown(self) -> None:
+        s = self.services
+        if s is None:
+            return
+        if self.controller is not None and self.controller.session is not None:
+            self.controller.end_session()
+        for worker in reversed(s.started):
+            try:
+                worker.stop()
+            except Exception:  # noqa: BLE001 - shutting down
+                log.exception("worker did not stop cleanly")
+        s.outbox_worker.stop()
+        if s.endpoint is not None:
+            s.endpoint.stop()
+        self.admin.close()
+        self.window.close()
+        self.services = None

@@ -1,0 +1,206 @@
+"""Renders any procedure's form definition (assets/forms) as touch-friendly widgets over a
+FormDraft. The draft holds values, provenance and rules; this view only shows them and passes
+what the citizen types back to `draft.set`.
+
+A value a card gave is shown read-only with its source ("from the chip, verified"); the citizen
+is never asked for it again.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit,
+                               QVBoxLayout, QWidget)
+
+from app.identity.model import Source
+from app.ui.screens.base import label, pick
+
+_KEYBOARD_HINTS = {"digits": Qt.ImhDigitsOnly, "phone": Qt.ImhDialableCharactersOnly,
+                   "email": Qt.ImhEmailCharactersOnly}
+_PLACEHOLDERS = {"date": "dd/mm/yyyy", "time": "hh:mm", "datetime": "dd/mm/yyyy hh:mm"}
+
+
+def display_text(value: Any) -> str:
+    """How a stored value reads on screen: Vietnamese date order, times without seconds."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return ""
+    return "" if value is None else str(value)
+
+
+class FieldRow:
+    """One field on screen: label, editor, where the value came from, and its error line."""
+
+    def __init__(self, view: "FormView", section, fdef, index: int, path: str) -> None:
+        self.view, self.section, self.fdef, self.index, self.path = view, section, fdef, index, path
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.source = label("source")
+        self.error = label("error")
+        self.error.setObjectName(f"error:{path}")
+        self.editor = self._make_editor()
+        self.editor.setObjectName(f"field:{path}")
+
+    def _make_editor(self) -> QWidget:
+        t = self.fdef.type
+        if t == "choice":
+            w = QComboBox()
+            w.addItem("", None)
+            for opt in self.fdef.options:
+                w.addItem(pick(opt.label, self.view.lang), opt.value)
+            w.activated.connect(lambda _: self.commit())
+            return w
+        if t == "bool":
+            w = QCheckBox()
+            w.toggled.connect(lambda _: self.commit())
+            return w
+        w = QLineEdit()
+        if self.fdef.max_length:
+            w.setMaxLength(self.fdef.max_length)
+        w.setInputMethodHints(_KEYBOARD_HINTS.get(self.fdef.keyboard, Qt.ImhNone))
+        w.editingFinished.connect(self.commit)
+        return w
+
+    def commit(self) -> None:
+        if self.view.loading or self.view.draft.value(self.path).locked:
+            return
+        e = self.editor
+        if isinstance(e, QComboBox):
+            value = e.currentData()
+        elif isinstance(e, QCheckBox):
+            value = e.isChecked()
+        else:
+            value = e.text()
+        self.view.set_value(self.path, value)
+
+    def load(self) -> None:
+        fv = self.view.draft.value(self.path)
+        e = self.editor
+        if isinstance(e, QComboBox):
+            e.setCurrentIndex(max(0, e.findData(fv.value)))
+            e.setEnabled(not fv.locked)
+        elif isinstance(e, QCheckBox):
+            e.setChecked(bool(fv.value))
+            e.setEnabled(not fv.locked)
+        else:
+            e.setText(display_text(fv.value))
+            e.setReadOnly(fv.locked)
+            e.style().unpolish(e)
+            e.style().polish(e)
+        self.source.setText(self.view.source_text(fv.source, fv.origin))
+
+    def retranslate(self) -> None:
+        lang = self.view.lang
+        required = self.view.draft.is_required(self.section, self.fdef, self.index)
+        self.label.setText(pick(self.fdef.label, lang) + (" *" if required else ""))
+        if isinstance(self.editor, QLineEdit):
+            self.editor.setPlaceholderText(
+                pick(self.fdef.help, lang) if self.fdef.help else
+                _PLACEHOLDERS.get(self.fdef.type, ""))
+        if isinstance(self.editor, QComboBox):
+            for i, opt in enumerate(self.fdef.options, start=1):
+                self.editor.setItemText(i, pick(opt.label, lang))
+
+    def set_visible(self, on: bool) -> None:
+        for w in (self.label, self.editor, self.source, self.error):
+            w.setVisible(on)
+        if not on:
+            self.error.setVisible(False)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text) and self.editor.isVisibleTo(self.view))
+        if isinstance(self.editor, QLineEdit):
+            self.editor.setProperty("invalid", bool(text))
+            self.editor.style().unpolish(self.editor)
+            self.editor.style().polish(self.editor)
+
+
+class FormView(QWidget):
+    changed = Signal()
+
+    def __init__(self, draft, lang: str, source_text: Callable[[Source | None, str], str]) -> None:
+        super().__init__()
+        self.draft = draft
+        self.lang = lang
+        self.source_text = source_text
+        self.loading = False
+        self.rows: dict[str, FieldRow] = {}
+        self.boxes: list[tuple[QGroupBox, Any, int]] = []
+        outer = QVBoxLayout(self)
+        outer.setSpacing(24)
+        for section in draft.procedure.sections:
+            for index in range(draft.count(section)):
+                box = QGroupBox()
+                grid = QGridLayout(box)
+                grid.setColumnStretch(1, 1)
+                r = 0
+                for fdef in section.fields:
+                    if not fdef.ask and not fdef.sources:
+                        continue  # filled by a lookup or the configuration, shown elsewhere
+                    path = draft.path(section, fdef, index)
+                    row = FieldRow(self, section, fdef, index, path)
+                    grid.addWidget(row.label, r, 0)
+                    grid.addWidget(row.editor, r, 1)
+                    grid.addWidget(row.source, r, 2)
+                    grid.addWidget(row.error, r + 1, 1, 1, 2)
+                    row.error.hide()
+                    self.rows[path] = row
+                    r += 2
+                outer.addWidget(box)
+                self.boxes.append((box, section, index))
+        outer.addStretch(1)
+        self.refresh()
+
+    def set_value(self, path: str, value: Any) -> None:
+        try:
+            self.draft.set(path, value)
+        except Exception as exc:  # noqa: BLE001 - a typed ProcedureError, shown at the field
+            self.rows[path].show_error(getattr(exc, "en" if self.lang == "en" else "vi", ""))
+            return
+        self.rows[path].show_error("")
+        self.refresh()
+        self.changed.emit()
+
+    def refresh(self) -> None:
+        """Reload values and show only the fields that are part of the form now."""
+        self.loading = True
+        try:
+            for box, section, index in self.boxes:
+                title = pick(section.title, self.lang)
+                box.setTitle(f"{title} ({index + 1})" if section.repeated else title)
+            for row in self.rows.values():
+                row.set_visible(self.draft.applies(row.section, row.fdef, row.index))
+                row.retranslate()
+                row.load()
+        finally:
+            self.loading = False
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.refresh()
+
+    def show_errors(self, errors: list) -> QWidget | None:
+        """Put each error next to its field; returns the first field at fault."""
+        by_path: dict[str, str] = {}
+        for err in errors:
+            text = err.message_vi if self.lang == "vi" else err.message_en
+            by_path.setdefault(err.path, text)
+        first = None
+        for path, row in self.rows.items():
+            text = by_path.get(path, "")
+            row.show_error(text)
+            if text and first is None:
+                first = row.editor
+        return first
+
+    def unanswered(self) -> list[str]:
+        return [p for p in self.draft.fields_to_ask() if p in self.rows]

@@ -1,0 +1,42 @@
+"""Choose a procedure: one large button for each procedure the deployment profile offers."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.session import Stage
+from app.ui.screens.base import Screen, button, label, pick
+
+
+class ChooseScreen(Screen):
+    stage_name = "choose"
+
+    def __init__(self, controller) -> None:
+        super().__init__(controller)
+        self.title = label("title")
+        self.layout_.addWidget(self.title)
+        self.list_host = QWidget()
+        self.list_ = QVBoxLayout(self.list_host)
+        self.list_.setSpacing(16)
+        self.layout_.addWidget(self.list_host)
+        self.layout_.addStretch(1)
+        self.back = button(role="secondary", name="backButton")
+        self.back.clicked.connect(controller.end_session)
+        self.layout_.addWidget(self.back)
+        self.buttons: dict[str, object] = {}
+        self._build()
+        self.retranslate()
+
+    def _build(self) -> None:
+        for proc in self.controller.procedures():
+            b = button(role="procedure", name=f"procedure:{proc.id}")
+            b.clicked.connect(lambda _=False, pid=proc.id: self.controller.start_procedure(pid))
+            self.list_.addWidget(b)
+            self.buttons[proc.id] = (b, proc)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("What would you like to do?"))
+        self.back.setText(self.tr("Back"))
+        for b, proc in self.buttons.values():
+            summary = pick(getattr(proc, "summary", {}) or {}, self.lang)
+            b.setText(pick(proc.title, self.lang) + (f"\n{summary}" if summary else ""))
