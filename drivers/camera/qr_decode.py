@@ -1,0 +1,324 @@
+"""QR decoding of camera frames: several engines and pre-processings, cheapest first.
+
+`QrDecoder(config).decode(frame)` runs the configuration's attempts in order and stops at the
+first that reads a QR code. Each result carries the RAW bytes of the code; `text` is those bytes
+as strict UTF-8 or None. We never take a library's text: zbar guesses Shift-JIS before UTF-8 for
+payloads without an ECI header and garbles ~2% of Vietnamese names (zbar issues 212/244).
+
+Engines:
+  zxing   zxing-cpp restricted to QR codes; `bytes` is the raw content.
+  zbar    libzbar through pyzbar's ctypes wrapper, with ZBAR_CFG_BINARY so that zbar hands back
+          the raw bytes instead of its encoding guess.
+  opencv  cv2.QRCodeDetector; cv2.QRCodeDetectorAruco as "opencv_aruco". OpenCV's binding
+          returns text; its bytes are that text re-encoded (best effort, not shipped).
+
+The configuration that ships (DEFAULT_DECODER_CONFIG) was chosen with benchmarks/qr_decode.py.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import zxingcpp
+
+__all__ = ["Attempt", "DecoderConfig", "DecodedCode", "QrDecoder", "CONFIGS",
+           "DEFAULT_DECODER_CONFIG", "to_gray", "bytes_to_text"]
+
+
+@dataclass(frozen=True)
+class DecodedCode:
+    raw: bytes
+    text: str | None  # raw as strict UTF-8, else None
+    decoder: str  # which attempt read it, e.g. "zxing/gray"
+    ms: float  # time spent on this frame until the code was read
+    position: tuple[tuple[int, int], ...] = ()  # corners in frame pixels, when known
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try: an engine on a pre-processed image.
+
+    prep: "gray" (as is), "clahe" (local contrast), "otsu" (global threshold), "adaptive"
+    (local mean threshold), "sharpen" (unsharp mask), "equalize" (histogram).
+    scale: resize factor applied after cropping (>1 helps 2-3 px modules).
+    roi: only around where an earlier attempt on this frame (or the previous frame) saw a
+    code-like pattern; skipped when there is no such place.
+    binarizer: zxing's own binariser ("local", "global", "fixed").
+    """
+
+    engine: str
+    prep: str = "gray"
+    scale: float = 1.0
+    roi: bool = False
+    binarizer: str = "local"
+
+    @property
+    def label(self) -> str:
+        parts = [self.engine, self.prep]
+        if self.binarizer != "local" and self.engine == "zxing":
+            parts.append(self.binarizer)
+        if self.scale != 1.0:
+            parts.append(f"x{self.scale:g}")
+        if self.roi:
+            parts.append("roi")
+        return "/".join(parts)
+
+
+@dataclass(frozen=True)
+class DecoderConfig:
+    name: str
+    attempts: tuple[Attempt, ...]
+    # Stop trying further attempts on one frame after this many ms: the next frame comes soon
+    # and keeps the median low; the ROI memory carries the hint over to it.
+    budget_ms: float = 60.0
+    doc: str = ""
+
+
+def to_gray(frame: np.ndarray) -> np.ndarray:
+    if frame.ndim == 2:
+        return frame
+    if frame.shape[2] == 4:
+        return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+
+
+def bytes_to_text(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+# --- pre-processing ----------------------------------------------------------------------------
+_CLAHE = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
+
+
+def _prep(gray: np.ndarray, prep: str) -> np.ndarray:
+    if prep == "gray":
+        return gray
+    if prep == "clahe":
+        return _CLAHE.apply(gray)
+    if prep == "equalize":
+        return cv2.equalizeHist(gray)
+    if prep == "otsu":
+        return cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255,
+                             cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
+    if prep == "adaptive":
+        # Block about the size of a few modules at the usual 3-5 px; C keeps glare from
+        # turning light modules dark.
+        return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                     31, 5)
+    if prep == "sharpen":
+        # Unsharp mask tuned on blurred 2.5-3.5 px modules (sigma 1.5, amount 1.5): recovered
+        # about half of the frames plain zxing missed, for ~2 ms.
+        blurred = cv2.GaussianBlur(gray, (0, 0), 1.5)
+        return cv2.addWeighted(gray, 2.5, blurred, -1.5, 0)
+    if prep == "invert":
+        return cv2.bitwise_not(gray)
+    if prep == "flatten":
+        # Divide by the local background: lifts modules out of a glare spot.
+        bg = cv2.GaussianBlur(gray, (0, 0), 8).astype(np.float32) + 1
+        return cv2.normalize(gray.astype(np.float32) / bg, None, 0, 255, cv2.NORM_MINMAX,
+                             cv2.CV_8U)
+    raise ValueError(f"unknown pre-processing {prep!r}")
+
+
+# --- engines -----------------------------------------------------------------------------------
+_ZX_BINARIZERS = {"local": zxingcpp.Binarizer.LocalAverage,
+                  "global": zxingcpp.Binarizer.GlobalHistogram,
+                  "fixed": zxingcpp.Binarizer.FixedThreshold}
+
+Found = tuple[bytes, tuple[tuple[int, int], ...]]
+
+
+def _zxing(img: np.ndarray, binarizer: str) -> tuple[list[Found], list[np.ndarray]]:
+    """Codes read, plus the corners of QR codes zxing found but could not read (ROI hints)."""
+    results = zxingcpp.read_barcodes(
+        img, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True, try_downscale=True,
+        try_invert=False, binarizer=_ZX_BINARIZERS[binarizer], return_errors=True,
+        text_mode=zxingcpp.TextMode.Plain)
+    found: list[Found] = []
+    hints: list[np.ndarray] = []
+    for r in results:
+        p = r.position
+        corners = ((p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
+                   (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y))
+        if r.valid:
+            found.append((bytes(r.bytes), corners))
+        else:
+            hints.append(np.array(corners, np.float32))
+    return found, hints
+
+
+class _Zbar:
+    """libzbar with raw-bytes output. pyzbar's own decode() cannot switch ZBAR_CFG_BINARY on."""
+
+    ZBAR_QRCODE = 64
+    ZBAR_CFG_ENABLE = 0
+    ZBAR_CFG_BINARY = 4  # zbar >= 0.23: return the QR's bytes without iconv'ing a guess
+
+    def __init__(self) -> None:
+        from pyzbar import wrapper as w  # imported here: libzbar is loaded on first use
+
+        self.w = w
+        self.scanner = w.zbar_image_scanner_create()
+        w.zbar_image_scanner_set_config(self.scanner, 0, self.ZBAR_CFG_ENABLE, 0)
+        w.zbar_image_scanner_set_config(self.scanner, self.ZBAR_QRCODE, self.ZBAR_CFG_ENABLE, 1)
+        w.zbar_image_scanner_set_config(self.scanner, self.ZBAR_QRCODE, self.ZBAR_CFG_BINARY, 1)
+
+    def __call__(self, img: np.ndarray) -> list[Found]:
+        w = self.w
+        img = np.ascontiguousarray(img)
+        h, wd = img.shape[:2]
+        image = w.zbar_image_create()
+        try:
+            w.zbar_image_set_format(image, 0x30303859)  # fourcc "Y800": 8-bit grey
+            w.zbar_image_set_size(image, wd, h)
+            data = img.tobytes()
+            w.zbar_image_set_data(image, data, len(data), None)
+            out: list[Found] = []
+            if w.zbar_scan_image(self.scanner, image) > 0:
+                sym = w.zbar_image_first_symbol(image)
+                while sym:
+                    n = w.zbar_symbol_get_data_length(sym)
+                    raw = ctypes.string_at(w.zbar_symbol_get_data(sym), n)
+                    pts = tuple((w.zbar_symbol_get_loc_x(sym, i), w.zbar_symbol_get_loc_y(sym, i))
+                                for i in range(w.zbar_symbol_get_loc_size(sym)))
+                    out.append((raw, pts))
+                    sym = w.zbar_symbol_next(sym)
+            return out
+        finally:
+            w.zbar_image_destroy(image)
+
+
+def _opencv(detector, img: np.ndarray) -> list[Found]:
+    text, points, _ = detector.detectAndDecode(img)
+    if not text:
+        return []
+    corners = tuple((int(x), int(y)) for x, y in points.reshape(-1, 2)) if points is not None \
+        else ()
+    # OpenCV returns text only; for UTF-8 payloads re-encoding gives the original bytes back.
+    return [(text.encode("utf-8", errors="surrogateescape"), corners)]
+
+
+# --- the decoder -------------------------------------------------------------------------------
+@dataclass
+class _Roi:
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+def _roi_from(corners: np.ndarray, shape: tuple[int, ...], margin: float = 0.35) -> _Roi:
+    x0, y0 = corners.min(axis=0)
+    x1, y1 = corners.max(axis=0)
+    size = max(x1 - x0, y1 - y0, 40)
+    m = size * margin
+    h, w = shape[:2]
+    xa, ya = int(max(0, x0 - m)), int(max(0, y0 - m))
+    xb, yb = int(min(w, x1 + m)), int(min(h, y1 + m))
+    return _Roi(xa, ya, max(1, xb - xa), max(1, yb - ya))
+
+
+@dataclass
+class QrDecoder:
+    """Decodes frames with one configuration. Not thread-safe: one per worker thread.
+
+    Keeps one piece of state between frames: where a code-like pattern was last seen, so that
+    the next frame's ROI attempts start there (the card barely moves between frames).
+    """
+
+    config: DecoderConfig = field(default_factory=lambda: DEFAULT_DECODER_CONFIG)
+    remember_roi: bool = True
+    _last_roi: _Roi | None = field(default=None, init=False, repr=False)
+    _zbar: _Zbar | None = field(default=None, init=False, repr=False)
+    _cv: dict = field(default_factory=dict, init=False, repr=False)
+
+    def reset(self) -> None:
+        self._last_roi = None
+
+    def decode(self, frame: np.ndarray) -> list[DecodedCode]:
+        t0 = time.perf_counter()
+        gray = to_gray(frame)
+        hint = self._last_roi if self.remember_roi else None
+        new_hint: _Roi | None = None
+        preps: dict[tuple[str, bool], np.ndarray] = {}
+        for attempt in self.config.attempts:
+            if (time.perf_counter() - t0) * 1000 > self.config.budget_ms:
+                break
+            roi = new_hint or hint
+            if attempt.roi and roi is None:
+                continue
+            key = (attempt.prep, attempt.roi)
+            img = preps.get(key)
+            if img is None:
+                base = gray[roi.y:roi.y + roi.h, roi.x:roi.x + roi.w] if attempt.roi else gray
+                img = preps[key] = _prep(base, attempt.prep)
+            if attempt.scale != 1.0:
+                img = cv2.resize(img, None, fx=attempt.scale, fy=attempt.scale,
+                                 interpolation=cv2.INTER_CUBIC if attempt.scale > 1
+                                 else cv2.INTER_AREA)
+            found, hints = self._run(attempt, img)
+            if hints and new_hint is None:
+                h = hints[0] / attempt.scale
+                if attempt.roi:
+                    h = h + [roi.x, roi.y]
+                new_hint = _roi_from(h, gray.shape)
+            if found:
+                ms = (time.perf_counter() - t0) * 1000
+                off = (roi.x, roi.y) if attempt.roi else (0, 0)
+                codes = []
+                for raw, pts in found:
+                    pos = tuple((int(x / attempt.scale + off[0]), int(y / attempt.scale + off[1]))
+                                for x, y in pts)
+                    codes.append(DecodedCode(raw, bytes_to_text(raw), attempt.label, ms, pos))
+                if pos := codes[0].position:
+                    self._last_roi = _roi_from(np.array(pos, np.float32), gray.shape)
+                return codes
+        self._last_roi = new_hint or None
+        return []
+
+    def _run(self, attempt: Attempt, img: np.ndarray) -> tuple[list[Found], list[np.ndarray]]:
+        if attempt.engine == "zxing":
+            return _zxing(img, attempt.binarizer)
+        if attempt.engine == "zbar":
+            if self._zbar is None:
+                self._zbar = _Zbar()
+            return self._zbar(img), []
+        if attempt.engine in ("opencv", "opencv_aruco"):
+            det = self._cv.get(attempt.engine)
+            if det is None:
+                det = self._cv[attempt.engine] = (cv2.QRCodeDetector() if attempt.engine == "opencv"
+                                                  else cv2.QRCodeDetectorAruco())
+            return _opencv(det, img), []
+        raise ValueError(f"unknown engine {attempt.engine!r}")
+
+
+def _cfg(name: str, *attempts: Attempt, budget_ms: float = 60.0, doc: str = "") -> DecoderConfig:
+    return DecoderConfig(name, tuple(attempts), budget_ms, doc)
+
+
+A = Attempt
+# Every configuration the benchmark compares. Single-engine baselines first.
+CONFIGS: dict[str, DecoderConfig] = {c.name: c for c in (
+    _cfg("zbar", A("zbar")),
+    _cfg("zxing", A("zxing")),
+    _cfg("opencv", A("opencv")),
+    _cfg("opencv_aruco", A("opencv_aruco")),
+    _cfg("zxing+sharpen", A("zxing"), A("zxing", "sharpen")),
+    _cfg("zxing+retries",
+         A("zxing"),
+         A("zxing", "sharpen"),
+         A("zxing", "sharpen", roi=True, scale=1.5),
+         A("zxing", "flatten", roi=True, scale=1.5),
+         A("zxing", "clahe", roi=True, scale=2.0),
+         A("zxing", "invert"),
+         ),
+)}
+
+DEFAULT_DECODER_CONFIG = CONFIGS["zxing+retries"]
