@@ -24,6 +24,8 @@ from drivers.card.pcsc_transceive import ResponseChaining
 
 log = logging.getLogger(__name__)
 
+SCARD_PRESENT = 0x0004  # pcsc-lite's card state bit from SCardStatus (pyscard does not export it)
+
 # The card is gone (or was never there).
 REMOVED_CODES = frozenset({scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD})
 # No daemon, or the reader went away.
@@ -128,7 +130,7 @@ class PcscConnection:
             return False
         if _u32(hresult) != scard.SCARD_S_SUCCESS:
             return False
-        return bool(state & scard.SCARD_PRESENT)
+        return bool(state & SCARD_PRESENT)
 
     def close(self) -> None:
         """Disconnect and release the context. Never raises; safe to call twice."""
