@@ -19,7 +19,7 @@ from drivers.serial import status as escpos_status
 from drivers.serial.interface import (DeviceUnavailableError, PrinterError,
                                       PrinterNotReadyError, PrinterStatus, PrinterTimeoutError,
                                       ReceiptDocument)
-from drivers.serial.ports import PortLocator, open_port
+from drivers.serial.ports import PORT_ERRORS, PortLocator, open_port
 from drivers.serial.render import QrBlock, Raster, layout_document, raster_bytes
 
 ESC_INIT = b"\x1b@"
@@ -76,7 +76,7 @@ class EscposSerialPrinter:
         if ser is not None:
             try:
                 ser.close()
-            except (serial.SerialException, OSError):
+            except PORT_ERRORS:
                 pass
 
     def close(self) -> None:
@@ -104,7 +104,7 @@ class EscposSerialPrinter:
             return escpos_status.decode(bytes(replies))
         except (serial.SerialTimeoutException, PrinterTimeoutError):
             raise PrinterTimeoutError("no status reply in time") from None
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             self._drop()
             raise DeviceUnavailableError(f"printer port failed: {type(exc).__name__}") from None
 
@@ -155,7 +155,7 @@ class EscposSerialPrinter:
             except PrinterTimeoutError:
                 self._drop()
                 raise
-            except (serial.SerialException, OSError) as exc:
+            except PORT_ERRORS as exc:
                 self._drop()
                 raise DeviceUnavailableError(
                     f"printer port failed while printing: {type(exc).__name__}") from None

@@ -21,6 +21,16 @@ from serial.tools import list_ports
 
 from drivers.serial.interface import DeviceUnavailableError
 
+try:
+    import termios
+
+    # termios.error is not an OSError: pyserial lets it escape from tcflush/tcsetattr when the
+    # device behind an open port is gone (a pulled cable, a closed pty).
+    PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError,
+                                                    termios.error)
+except ImportError:  # not POSIX
+    PORT_ERRORS = (serial.SerialException, OSError)
+
 
 @dataclass(frozen=True)
 class PortLocator:
@@ -72,6 +82,6 @@ def open_port(locator: PortLocator, baudrate: int, *, read_timeout: float = 0.05
                     pass
             ser.open()
             return ser
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except (*PORT_ERRORS, ValueError) as exc:
             last = type(exc).__name__
     raise DeviceUnavailableError(f"no serial device at {locator.describe()} ({last})")

@@ -13,7 +13,7 @@ import serial
 
 from drivers.serial.framing import LineFramer, ScannedText, decode_scan
 from drivers.serial.interface import DeviceUnavailableError
-from drivers.serial.ports import PortLocator, open_port
+from drivers.serial.ports import PORT_ERRORS, PortLocator, open_port
 
 POLL = 0.05  # read slice: short enough to notice a stale partial line in time
 
@@ -55,7 +55,7 @@ class SerialScanner:
         if ser is not None:
             try:
                 ser.close()
-            except (serial.SerialException, OSError):
+            except PORT_ERRORS:
                 pass
 
     def read_code(self, timeout: float) -> bytes | None:
@@ -70,7 +70,7 @@ class SerialScanner:
             try:
                 waiting = ser.in_waiting
                 data = ser.read(waiting or 1)
-            except (serial.SerialException, OSError, TypeError) as exc:
+            except (*PORT_ERRORS, TypeError) as exc:
                 # TypeError: pyserial on a closed fd. Either way the device is gone.
                 self.close()
                 raise DeviceUnavailableError(f"scanner port failed: {type(exc).__name__}") \
