@@ -1,0 +1,106 @@
+"""app/printing.py: receipt and ticket documents, and the journal that keeps them for reprint."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from app.errors import KioskError
+from app.printing import (PrintFailedError, PrintJournal, queue_ticket, receipt_for_submission,
+                          sample_receipt)
+from drivers.serial.escpos_printer import EscposSerialPrinter
+from drivers.serial.interface import ReceiptDocument
+
+URL = "https://dvc.example.vn/v1/lookup/HS-1"
+
+
+def _doc() -> ReceiptDocument:
+    return receipt_for_submission("HS-1", "Đăng ký khai sinh", "Birth registration",
+                                  datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc),
+                                  ["UBND phường Bến Nghé"], URL)
+
+
+def test_receipt_content():
+    doc = _doc()
+    values = dict(doc.lines)
+    assert values["Mã hồ sơ / Dossier code"] == "HS-1"
+    assert "Đăng ký khai sinh" in values["Thủ tục / Procedure"]
+    assert "Birth registration" in values["Thủ tục / Procedure"]
+    # Shown in Vietnam time (UTC+7), the way the citizen read the clock.
+    assert values["Thời gian nộp / Submitted"] == "23/11/2026 08:30"
+    assert "UBND phường Bến Nghé" in values["Cơ quan tiếp nhận / Receiving agencies"]
+    assert doc.qr_data == URL and doc.kind == "receipt"
+
+
+def test_queue_ticket_content():
+    doc = queue_ticket(7, "Khoa Nhi", datetime(2026, 11, 23, 9, 0), None)
+    assert doc.big_number == "7" and doc.qr_data is None and doc.kind == "ticket"
+    assert dict(doc.lines)["Khoa / Department"] == "Khoa Nhi"
+    assert dict(doc.lines)["Thời gian / Time"] == "23/11/2026 09:00"
+
+
+def test_sample_receipt_has_every_tone_mark_and_a_qr():
+    doc = sample_receipt()
+    text = " ".join(v for _, v in doc.lines)
+    for ch in "ẤẦẨẪẬắằẳẵặếềểễệốồổỗộớờởỡợứừửữựýỳỷỹỵĐđ":
+        assert ch in text
+    assert doc.qr_data
+
+
+def test_journal_keeps_the_last_n_newest_first(tmp_path):
+    journal = PrintJournal(size=3)
+    ids = [journal.add(_doc()).id for _ in range(5)]
+    assert [e.id for e in journal.entries()] == ids[::-1][:3]
+    with pytest.raises(KeyError):
+        journal.get(ids[0])
+    with pytest.raises(ValueError):
+        journal.add(ReceiptDocument("x", kind="identity"))
+
+
+def test_failed_print_is_kept_and_reprinted(virtual_printer, tmp_path):
+    path = tmp_path / "journal.json"
+    journal = PrintJournal(path=path)
+    printer = EscposSerialPrinter(virtual_printer.port)
+    try:
+        virtual_printer.set_status(paper_out=True)
+        with pytest.raises(PrintFailedError) as info:
+            journal.print_document(printer, _doc(), timeout=5)
+        err = info.value
+        assert isinstance(err, KioskError)
+        assert err.reason == "paper_out" and "giấy" in err.vi and "paper" in err.en
+        [entry] = journal.failed()
+        assert entry.id == err.entry_id and entry.reason == "paper_out" and entry.attempts == 1
+        assert virtual_printer.receipts == []
+
+        # The journal survives a restart of the kiosk.
+        journal = PrintJournal(path=path)
+        assert [e.id for e in journal.failed()] == [err.entry_id]
+
+        virtual_printer.set_status()  # paper loaded
+        journal.reprint(printer, err.entry_id, timeout=10)
+        assert virtual_printer.wait_for_receipts(1)[0].qr_payloads == [URL]
+        assert journal.get(err.entry_id).state == "printed"
+        assert journal.failed() == []
+    finally:
+        printer.close()
+
+
+def test_unplugged_printer_failure_is_typed(virtual_printer):
+    journal = PrintJournal()
+    printer = EscposSerialPrinter(virtual_printer.port)
+    virtual_printer.unplug()
+    with pytest.raises(PrintFailedError) as info:
+        journal.print_document(printer, _doc(), timeout=2)
+    assert info.value.reason == "device_unavailable"
+    assert "cáp" in info.value.vi
+    assert journal.entries()[0].state == "failed"
+
+
+def test_journal_file_holds_only_document_content(tmp_path):
+    path = tmp_path / "j.json"
+    PrintJournal(path=path).add(_doc())
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert set(data[0]) == {"id", "document", "created_at", "state", "reason", "attempts"}
+    assert data[0]["document"]["lines"][0] == ["Mã hồ sơ / Dossier code", "HS-1"]
