@@ -204,12 +204,20 @@ class FormDraft:
     def raw(self, path: str) -> Any:
         return self.value(path).value
 
-    def _cond_value(self, cond: Condition, section: SectionDef, index: int) -> Any:
+    def _cond_value(self, cond: Condition, section: SectionDef, index: int,
+                    _depth: int = 0) -> Any:
         sec_id, _, fid = cond.field.partition(".")
         target = self.procedure.section(sec_id)
         i = index if (target is not None and target.repeated and target.id == section.id) else 0
-        slot = self._slots.get(f"{sec_id}[{i}].{fid}" if target and target.repeated
-                               else cond.field)
+        tfield = target.field(fid) if target is not None else None
+        # A field that is not part of the form (its own `when` fails) counts as empty, so a
+        # chain of conditions (claim -> payment method -> bank fields) holds together.
+        if target is None or tfield is None or (tfield is not None and tfield.when is not None
+                                                 and _depth < 8
+                                                 and not tfield.when.holds(self._cond_value(
+                                                     tfield.when, target, i, _depth + 1))):
+            return None
+        slot = self._slots.get(f"{sec_id}[{i}].{fid}" if target.repeated else cond.field)
         return slot.value if slot else None
 
     def applies(self, section: SectionDef, fdef: FieldDef, index: int) -> bool:

@@ -215,11 +215,20 @@ def check_date_order(earlier: object, later: object, *, path: str = "",
     a, b = parse_date(earlier), parse_date(later)
     if a is None or b is None or b >= a:
         return []
-    if reason == "death_before_birth":
-        return [_err(reason, "Ngày mất không thể trước ngày sinh.",
-                     "The date of death cannot be before the date of birth.", path)]
-    return [_err(reason, "Ngày này không thể trước ngày liên quan.",
-                 "This date cannot be before the related date.", path)]
+    vi, en = _ORDER_MESSAGES.get(reason, _ORDER_MESSAGES["date_order"])
+    return [_err(reason, vi, en, path)]
+
+
+_ORDER_MESSAGES = {
+    "date_order": ("Ngày này không thể trước ngày liên quan.",
+                   "This date cannot be before the related date."),
+    "death_before_birth": ("Ngày mất không thể trước ngày sinh.",
+                           "The date of death cannot be before the date of birth."),
+    "child_before_parent": ("Ngày sinh của trẻ không thể trước ngày sinh của cha/mẹ.",
+                            "The child's date of birth cannot be before the parent's."),
+    "departure_before_arrival": ("Ngày đi không thể trước ngày đến.",
+                                 "The departure date cannot be before the arrival."),
+}
 
 
 def age_on(birth: date, on: date) -> int:
