@@ -28,8 +28,9 @@ def register(cmds: argparse._SubParsersAction) -> None:
                         help=f"where vpcd listens (default {DEFAULT_VPCD})")
     parser.add_argument("--profile", required=True, type=Path, metavar="FILE.json",
                         help="card profile (e.g. assets/simulator/cards/*.json)")
-    parser.add_argument("--fault", action="append", default=[], metavar="FAULT",
-                        help="inject a fault into the virtual card (repeatable)")
+    parser.add_argument("--fault", action="append", default=[], metavar="NAME[=VALUE]",
+                        help="inject a fault (a FaultPlan field of drivers.card.virtual), e.g. "
+                        "remove_at_apdu=12, refuse_extended_length, latency=0.005 (repeatable)")
     parser.add_argument("--attempts", type=int, default=40, metavar="N",
                         help="connection attempts while vpcd is not listening yet (default 40)")
     parser.set_defaults(func=run)
@@ -44,14 +45,39 @@ def parse_endpoint(text: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
+def parse_faults(specs: list[str]):
+    """`NAME[=VALUE]` items into the virtual card's FaultPlan; unknown names are an error."""
+    import dataclasses
+
+    from drivers.card.virtual import FaultPlan
+
+    fields = {f.name: str(f.type) for f in dataclasses.fields(FaultPlan)}
+    values: dict[str, object] = {}
+    for spec in specs:
+        name, has_value, raw = spec.partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in fields:
+            raise ValueError(f"unknown fault {name!r} (known: {', '.join(sorted(fields))})")
+        kind = fields[name]
+        if kind.startswith("bool"):
+            values[name] = raw.lower() not in ("0", "false", "no") if has_value else True
+        elif not has_value:
+            raise ValueError(f"fault {name} needs a value: {name}=...")
+        elif kind.startswith("int"):
+            values[name] = int(raw)
+        elif kind.startswith("float"):
+            values[name] = float(raw)
+        else:
+            values[name] = raw
+    return FaultPlan(**values)
+
+
 def load_card(profile: Path, faults: list[str]):
     """The virtual card for `profile`. Imported lazily: the simulator is only needed here."""
     from drivers.card import virtual
 
-    loaded = virtual.load_profile(profile)
-    if faults:
-        return virtual.VirtualCard(loaded, faults=faults)
-    return virtual.VirtualCard(loaded)
+    plan = parse_faults(faults)
+    return virtual.VirtualCard(virtual.load_profile(profile), faults=plan)
 
 
 def _fail(reason: str) -> int:
@@ -73,10 +99,11 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"cannot load the card profile {args.profile}: {exc}")
 
     stop = threading.Event()
+    previous = {}
     if threading.current_thread() is threading.main_thread():
         # SIGTERM ends the card's life like Ctrl-C: the socket closes, the reader sees removal.
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
 
     def connected() -> None:
         print(f"card inserted into vpcd at {host}:{port} (Ctrl-C to remove)", flush=True)
@@ -85,6 +112,9 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_bridge(card, host, port, stop, attempts=args.attempts, on_connected=connected)
     except CardError as exc:
         return _fail(str(exc))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if outcome == "removed":
         print("card removed (fault injected)", flush=True)
     return 0
