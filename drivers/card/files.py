@@ -1,0 +1,110 @@
+"""SELECT and READ BINARY with the block-size strategy the issue asks for.
+
+Block size: probe extended length first (when allowed), then 256, then 223 and smaller on errors
+(many chips and readers choke on big responses); a transient error retries from the last good
+offset. Every file has a size cap: a hostile chip cannot make us read 4 GB.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from drivers.card import apdu, tlv
+from drivers.card.errors import (CardProtocolError, NotSupportedError, StatusWordError,
+                                 WrongLengthError)
+from drivers.card.interface import CardRemovedError, Transceiver, TransportError
+
+log = logging.getLogger(__name__)
+
+EMRTD_AID = bytes.fromhex("A0000002471001")
+EXTENDED_BLOCK = 4096  # large enough to make DG2 a handful of APDUs, small for reader buffers
+FALLBACK_BLOCKS = (256, 223, 160, 112, 64, 32)
+MAX_RETRIES = 6  # per file, over all block sizes
+
+
+def select_aid(t: Transceiver, aid: bytes = EMRTD_AID) -> None:
+    apdu.check(t.transmit(apdu.command(0x00, 0xA4, 0x04, 0x0C, aid)), "SELECT application")
+
+
+def select_ef(t: Transceiver, fid: int) -> None:
+    apdu.check(t.transmit(apdu.command(0x00, 0xA4, 0x02, 0x0C, fid.to_bytes(2, "big"))),
+               f"SELECT {fid:04X}")
+
+
+class BinaryReader:
+    """Remembers the block size that works across files of one session."""
+
+    def __init__(self, *, allow_extended: bool = True) -> None:
+        self.extended = allow_extended
+        self.block = EXTENDED_BLOCK if allow_extended else FALLBACK_BLOCKS[0]
+
+    def _shrink(self) -> bool:
+        if self.extended:
+            self.extended = False
+            self.block = FALLBACK_BLOCKS[0]
+            return True
+        smaller = [b for b in FALLBACK_BLOCKS if b < self.block]
+        if not smaller:
+            return False
+        self.block = smaller[0]
+        return True
+
+    def _read(self, t: Transceiver, offset: int, length: int) -> bytes:
+        if offset > 0x7FFF:  # odd INS with an offset data object (ISO 7816-4)
+            cmd = apdu.command(0x00, 0xB1, 0, 0, tlv.encode(0x54, offset.to_bytes(3, "big")),
+                               length, extended=self.extended)
+            data = apdu.check(t.transmit(cmd), "READ BINARY")
+            return tlv.parse_one(data, 0x53, recurse=False).value
+        cmd = apdu.command(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length,
+                           extended=self.extended and length > 256)
+        resp = t.transmit(cmd)
+        data, sw = apdu.split(resp)
+        if sw >> 8 == 0x6C and 0 < (sw & 0xFF) < length:  # wrong Le: the card tells the right one
+            return apdu.check(t.transmit(apdu.command(0x00, 0xB0, offset >> 8, offset & 0xFF,
+                                                      le=sw & 0xFF)), "READ BINARY")
+        return apdu.check(resp, "READ BINARY")
+
+    def read_file(self, t: Transceiver, fid: int, max_size: int,
+                  progress: Callable[[int, int], None] | None = None) -> bytes:
+        select_ef(t, fid)
+        buf = bytearray()
+        total: int | None = None
+        retries = 0
+        while total is None or len(buf) < total:
+            want = self.block if total is None else min(self.block, total - len(buf))
+            if total is None and len(buf) < 6:
+                want = max(want, 6)
+            try:
+                chunk = self._read(t, len(buf), want)
+            except (CardRemovedError, CardProtocolError):
+                raise
+            except (WrongLengthError, NotSupportedError, TransportError, StatusWordError) as exc:
+                if isinstance(exc, StatusWordError) and exc.reason in ("file_not_found",
+                                                                       "security_status"):
+                    raise
+                retries += 1
+                shrunk = self._shrink()
+                log.info("READ BINARY %04X at %d failed (%s); block now %d, extended=%s",
+                         fid, len(buf), exc.reason, self.block, self.extended)
+                if retries > MAX_RETRIES or (not shrunk and not isinstance(exc, TransportError)):
+                    raise
+                continue
+            if not chunk:
+                raise CardProtocolError(f"file {fid:04X}: empty read before the end")
+            buf += chunk
+            if total is None and len(buf) >= 2:
+                try:
+                    _tag, length, hlen = tlv.read_header(bytes(buf[:6]))
+                except CardProtocolError:
+                    if len(buf) < 6:
+                        continue
+                    raise
+                total = hlen + length
+                if total > max_size:
+                    raise CardProtocolError(f"file {fid:04X} claims {total} bytes, cap {max_size}")
+            if total is not None and len(buf) > total:
+                del buf[total:]
+            if progress and total:
+                progress(len(buf), total)
+        return bytes(buf)

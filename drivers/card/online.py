@@ -1,0 +1,42 @@
+"""Online verification of the document signer (the police identity service "C06" in Vietnam).
+
+The real service's API is not public; integrators send the SOD / DS certificate. The kiosk talks
+to it through this interface; SimulatedOnlineVerifier stands in for tests and the simulator.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Protocol
+
+from drivers.card.interface import CardError
+
+
+class OnlineVerificationUnavailable(CardError):
+    """The service could not be reached or answered nonsense (the fact stays not_checked)."""
+
+    reason = "online_unavailable"
+
+
+class OnlineVerifier(Protocol):
+    name: str
+
+    def verify(self, sod: bytes, ds_certificate: bytes) -> bool:
+        """True when the service vouches for this SOD's signer, False when it rejects it.
+        Raises OnlineVerificationUnavailable when it cannot tell."""
+
+
+class SimulatedOnlineVerifier:
+    """Accepts exactly the configured document-signer certificates (DER)."""
+
+    name = "simulated"
+
+    def __init__(self, accepted_ds_certificates: Iterable[bytes] = (), *, available: bool = True):
+        self.accepted = {bytes(c) for c in accepted_ds_certificates}
+        self.available = available
+        self.calls = 0
+
+    def verify(self, sod: bytes, ds_certificate: bytes) -> bool:
+        self.calls += 1
+        if not self.available:
+            raise OnlineVerificationUnavailable("simulated service down")
+        return ds_certificate in self.accepted

@@ -1,0 +1,352 @@
+"""The read pipeline: the contract the app uses.
+
+    read_document(transceiver, keys, options, progress=None, cancel=None) -> CardReadResult
+
+A flat list of steps over one transceiver (gmrtd's ReadDocument): access control, EF.COM, DG1,
+DG13, DG2 (when the face is wanted), DG14/DG15, SOD, Active Authentication, Chip
+Authentication (last: a clone's failure breaks the channel), passive authentication. Optional
+protocols record their failure in `result.auth`; they never raise. Mandatory steps raise typed
+CardErrors: CardRemovedError, AccessDeniedError, CardProtocolError, SecureMessagingError,
+ReadCancelledError (all with a `reason`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from drivers.card import active_auth, bac, chip_auth, files, pace, passive_auth
+from drivers.card import security_infos as si
+from drivers.card.access_keys import MAX_ATTEMPTS, AccessKey
+from drivers.card.errors import (AccessDeniedError, AuthenticationFailedError, CardProtocolError,
+                                 NotSupportedError, ReadCancelledError, StatusWordError)
+from drivers.card.facts import FAILED, NOT_SUPPORTED, PASSED, AuthFacts
+from drivers.card.interface import CardError, CardRemovedError, Transceiver, TransportError
+from drivers.card.lds import CARD_ACCESS, COM, DG1, DG2, DG13, DG14, DG15, SOD, FileSpec
+from drivers.card.lds import com as com_mod
+from drivers.card.lds import dg1 as dg1_mod
+from drivers.card.lds import dg2 as dg2_mod
+from drivers.card.lds import dg13 as dg13_mod
+from drivers.card.lds import dg14 as dg14_mod
+from drivers.card.lds import dg15 as dg15_mod
+from drivers.card.lds import sod as sod_mod
+from drivers.card.online import OnlineVerifier
+from drivers.card.sm import SecureTransceiver
+
+log = logging.getLogger(__name__)
+
+__all__ = ["read_document", "ReadOptions", "ReadProgress", "CardReadResult", "ReadStats",
+           "AuthFacts", "AccessKey", "IDENTITY_FIELDS"]
+
+IDENTITY_FIELDS = ("id_number", "full_name", "birth_date", "sex", "nationality", "ethnicity",
+                   "religion", "place_of_origin", "place_of_residence", "identifying_marks",
+                   "issue_date", "expiry_date", "expiry_text", "father_name", "mother_name",
+                   "spouse_name", "old_id_number", "unknown_fields")
+
+
+@dataclass
+class ReadOptions:
+    face: bool = True
+    trust_store: Path | None = None
+    verifier: OnlineVerifier | None = None
+    chip_auth: bool = True
+    active_auth: bool = True
+    allow_extended_length: bool = True  # probe extended-length READ BINARY first
+    max_attempts: int = MAX_ATTEMPTS
+
+
+@dataclass
+class ReadProgress:
+    step: str  # "access", "COM", "DG1", "DG13", "DG2", "DG14", "DG15", "SOD",
+    #            "active_auth", "chip_auth", "passive_auth", "done"
+    done_bytes: int
+    total_bytes: int
+
+
+@dataclass
+class ReadStats:
+    protocol: str = ""  # "PACE-ECDH-GM-AES128" or "BAC-3DES"
+    key_kind: str = ""  # "can" or "mrz"
+    access_attempts: int = 0
+    apdus: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    seconds: float = 0.0
+    extended_length: bool = False
+    block_size: int = 0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__, seconds=round(self.seconds, 4))
+
+
+@dataclass
+class CardReadResult:
+    identity: dict
+    mrz: dict | None
+    face_jpeg: bytes | None
+    face_format: str | None
+    auth: AuthFacts
+    stats: ReadStats
+    files: dict[str, bytes] = field(default_factory=dict)  # raw files, for support (not printed)
+    warnings: list[str] = field(default_factory=list)  # reason codes of optional steps
+
+    def to_json(self) -> dict:
+        """Exactly what `kiosk card read --json` prints (face bytes not inlined)."""
+        return {
+            "identity": self.identity,
+            "mrz": self.mrz,
+            "authentication": self.auth.to_json(),
+            "face": {"present": self.face_jpeg is not None, "format": self.face_format,
+                     "bytes": len(self.face_jpeg) if self.face_jpeg else 0},
+            "statistics": self.stats.to_json(),
+            "warnings": list(self.warnings),
+        }
+
+
+class _Link:
+    """Bottom of the stack: counts APDUs and bytes, honours cancellation between APDUs, and
+    turns anything untyped from a driver into TransportError."""
+
+    def __init__(self, inner: Transceiver, stats: ReadStats, cancel: threading.Event | None):
+        self.inner, self.stats, self.cancel = inner, stats, cancel
+
+    def transmit(self, apdu: bytes) -> bytes:
+        if self.cancel is not None and self.cancel.is_set():
+            raise ReadCancelledError("read cancelled")
+        try:
+            resp = self.inner.transmit(apdu)
+        except CardError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - driver errors of any kind become typed
+            raise TransportError(f"transmit failed: {type(exc).__name__}") from exc
+        self.stats.apdus += 1
+        self.stats.bytes_sent += len(apdu)
+        self.stats.bytes_received += len(resp)
+        if len(resp) < 2:
+            raise CardProtocolError("response shorter than a status word")
+        return resp
+
+
+# --- access control ---------------------------------------------------------------------------
+def _card_access(link: _Link) -> si.SecurityInfos | None:
+    try:
+        raw = files.BinaryReader(allow_extended=False).read_file(link, CARD_ACCESS.fid,
+                                                                  CARD_ACCESS.max_size)
+        return si.parse(raw)
+    except (StatusWordError, CardProtocolError) as exc:
+        log.info("EF.CardAccess not usable (%s): BAC only", exc.reason)
+        return None
+
+
+def _open(link: _Link, keys: list[AccessKey], options: ReadOptions, stats: ReadStats) -> SecureTransceiver:
+    infos = _card_access(link)
+    pace_info = infos.supported_pace() if infos else None
+    attempts = 0
+    for key in keys:
+        if attempts >= options.max_attempts:
+            break
+        if key.kind == "can" and pace_info is None:
+            continue  # a CAN is useless without PACE; costs the card nothing
+        attempts += 1
+        stats.access_attempts = attempts
+        try:
+            if pace_info is not None:
+                try:
+                    sm = pace.authenticate(link, key, pace_info)
+                    stats.protocol = "PACE-ECDH-GM-" + si.PACE_ECDH_GM[pace_info.oid].upper()
+                except (NotSupportedError, CardProtocolError) as exc:
+                    if key.kind != "mrz":
+                        raise
+                    log.info("PACE failed (%s): trying BAC", exc.reason)
+                    pace_info = None
+                    files.select_aid(link)
+                    sm = bac.authenticate(link, key)
+                    stats.protocol = "BAC-3DES"
+            else:
+                files.select_aid(link)
+                sm = bac.authenticate(link, key)
+                stats.protocol = "BAC-3DES"
+        except AuthenticationFailedError:
+            log.info("access attempt %d with a %s key refused", attempts, key.kind)
+            continue
+        stats.key_kind = key.kind
+        channel = SecureTransceiver(link, sm)
+        if stats.protocol.startswith("PACE"):
+            files.select_aid(channel)
+        log.info("access granted: %s after %d attempt(s)", stats.protocol, attempts)
+        return channel
+    raise AccessDeniedError(f"no access key opened the chip ({attempts} attempt(s))")
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+def _identity(dg13: dg13_mod.Dg13 | None, mrz: dict | None) -> dict:
+    if dg13 is not None:
+        data = dg13.to_json()
+        return {k: data.get(k, {} if k == "unknown_fields" else "") for k in IDENTITY_FIELDS}
+    out = {k: "" for k in IDENTITY_FIELDS}
+    out.update(unknown_fields={}, birth_date=None, issue_date=None, expiry_date=None)
+    if mrz:  # DG13 absent: the MRZ is all we have (ASCII name, no diacritics)
+        opt = mrz.get("optional_data", "")
+        out["id_number"] = opt[:12] if opt[:12].isdigit() else mrz["document_number"]
+        out["full_name"] = mrz["name"]
+        out["sex"] = {"M": "Nam", "F": "Nữ"}.get(mrz["sex"], "")
+    return out
+
+
+def read_document(transceiver: Transceiver, keys: list[AccessKey], options: ReadOptions | None = None,
+                  progress: Callable[[ReadProgress], None] | None = None,
+                  cancel: threading.Event | None = None) -> CardReadResult:
+    options = options or ReadOptions()
+    stats = ReadStats()
+    facts = AuthFacts()
+    warnings: list[str] = []
+    raw: dict[str, bytes] = {}
+    started = time.perf_counter()
+    link = _Link(transceiver, stats, cancel)
+
+    def report(step: str, done: int = 0, total: int = 0) -> None:
+        if progress is not None:
+            try:
+                progress(ReadProgress(step, done, total))
+            except Exception:  # noqa: BLE001 - a UI callback must not break the read
+                log.exception("progress callback failed")
+
+    report("access")
+    channel = _open(link, keys, options, stats)
+    reader = files.BinaryReader(allow_extended=options.allow_extended_length)
+
+    def read(spec: FileSpec, optional: bool = True) -> bytes | None:
+        report(spec.name, 0, 0)
+        try:
+            data = reader.read_file(channel, spec.fid, spec.max_size,
+                                    lambda d, t: report(spec.name, d, t))
+        except StatusWordError as exc:
+            if not optional:
+                raise
+            warnings.append(f"{spec.name}:{exc.reason}")
+            return None
+        raw[spec.name] = data
+        return data
+
+    present: list[int] | None = None
+    com_raw = read(COM)
+    if com_raw is not None:
+        try:
+            present = com_mod.parse(com_raw).data_groups
+        except CardProtocolError:
+            warnings.append("COM:protocol_error")
+
+    def wanted(n: int) -> bool:
+        return present is None or n in present
+
+    dg1_raw = read(DG1, optional=False)
+    mrz = dg1_mod.parse(dg1_raw)
+    dg13 = None
+    if wanted(13):
+        dg13_raw = read(DG13)
+        if dg13_raw is not None:
+            dg13 = dg13_mod.parse(dg13_raw)
+
+    face_jpeg = face_format = None
+    if options.face and wanted(2):
+        dg2_raw = read(DG2)
+        if dg2_raw is not None:
+            try:
+                face = dg2_mod.parse(dg2_raw)
+                face_format = face.format
+                face_jpeg = dg2_mod.to_jpeg(face)
+                if face_jpeg is not None:
+                    face_format = "jpeg"
+            except CardProtocolError:
+                warnings.append("DG2:protocol_error")
+
+    dg14_infos = None
+    if (options.chip_auth or options.active_auth) and wanted(14):
+        dg14_raw = read(DG14)
+        if dg14_raw is not None:
+            try:
+                dg14_infos = dg14_mod.parse(dg14_raw)
+            except CardProtocolError:
+                warnings.append("DG14:protocol_error")
+    dg15_key = None
+    if options.active_auth and wanted(15):
+        dg15_raw = read(DG15)
+        if dg15_raw is not None:
+            try:
+                dg15_key = dg15_mod.parse(dg15_raw)
+            except CardProtocolError:
+                warnings.append("DG15:protocol_error")
+    sod_raw = read(SOD)
+
+    # Active Authentication first: it works inside the current channel whatever happens.
+    if options.active_auth:
+        if dg15_key is None:
+            facts.active_authentication = NOT_SUPPORTED
+        else:
+            report("active_auth")
+            try:
+                ok = active_auth.authenticate(channel, dg15_key,
+                                              dg14_infos.active_auth_signature_oid if dg14_infos else None)
+                facts.active_authentication = PASSED if ok else FAILED
+            except (CardRemovedError, ReadCancelledError):
+                raise
+            except CardError as exc:
+                facts.active_authentication = FAILED
+                facts.notes["active_authentication"] = exc.reason
+    # Chip Authentication last: a clone fails it and the channel is gone afterwards.
+    if options.chip_auth:
+        if dg14_infos is None or not dg14_infos.chip_auth_keys:
+            facts.chip_authentication = NOT_SUPPORTED
+        else:
+            report("chip_auth")
+            try:
+                chip_auth.authenticate(channel, dg14_infos)
+                files.select_ef(channel, COM.fid)  # works only if the chip derived the same keys
+                apdu_ok = channel.transmit(bytes([0x00, 0xB0, 0x00, 0x00, 0x04]))
+                if apdu_ok[-2:] != b"\x90\x00":
+                    raise StatusWordError(int.from_bytes(apdu_ok[-2:], "big"), "CA check")
+                facts.chip_authentication = PASSED
+            except NotSupportedError as exc:
+                facts.chip_authentication = NOT_SUPPORTED
+                facts.notes["chip_authentication"] = exc.reason
+            except (CardRemovedError, ReadCancelledError):
+                raise
+            except CardError as exc:
+                facts.chip_authentication = FAILED
+                facts.notes["chip_authentication"] = exc.reason
+
+    report("passive_auth")
+    if sod_raw is None:
+        facts.data_group_hashes = facts.sod_signature = FAILED
+        facts.notes["sod"] = "missing"
+    else:
+        try:
+            sod = sod_mod.parse(sod_raw)
+        except CardProtocolError:
+            sod = None
+            facts.data_group_hashes = facts.sod_signature = FAILED
+            facts.notes["sod"] = "malformed"
+        if sod is not None:
+            numbered = {n: raw[name] for name, n in (("DG1", 1), ("DG2", 2), ("DG13", 13),
+                                                      ("DG14", 14), ("DG15", 15)) if name in raw}
+            passive_auth.check_hashes(sod, numbered, facts)
+            passive_auth.check_signature(sod, facts)
+            passive_auth.check_chain(sod, options.trust_store, facts)
+            passive_auth.check_online(sod, options.verifier, facts)
+
+    stats.seconds = time.perf_counter() - started
+    stats.extended_length = reader.extended
+    stats.block_size = reader.block
+    report("done")
+    log.info("card read: %s, %d APDUs, %d/%d bytes, %.3f s, verified=%s", stats.protocol,
+             stats.apdus, stats.bytes_sent, stats.bytes_received, stats.seconds, facts.verified)
+    mrz_json = mrz.to_json()
+    return CardReadResult(_identity(dg13, mrz_json), mrz_json, face_jpeg, face_format, facts,
+                          stats, raw, warnings)
+
+
