@@ -79,7 +79,9 @@ class QrPayloadError(KioskError):
 # --- mojibake ---------------------------------------------------------------------------------
 # Vietnamese is Latin script: ASCII, a few Latin-1 letters, Ă Đ Ĩ Ũ Ơ Ư and the U+1EA0-U+1EF9
 # block (plus combining marks when text arrives decomposed).
-_VI_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
+# Ð/ð (U+00D0/U+00F0) stand in for Đ/đ in text from legacy converters; misdecoded Vietnamese
+# UTF-8 never yields them (0xD0/0xF0 are not among its lead or continuation bytes).
+_VI_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýÐð")
 _VI_EXTRA = set("ĂăĐđĨĩŨũƠơƯư")
 _VI_COMBINING = {0x0300, 0x0301, 0x0303, 0x0309, 0x0323, 0x0302, 0x0306, 0x031B}
 
@@ -214,8 +216,8 @@ def parse_qr_payload(text: str, *, source: Source = Source.QR) -> IdentityRecord
         raise QrPayloadError("missing_name", "full_name")
     if not all(_is_vietnamese_char(ch) for ch in name):
         raise QrPayloadError("mojibake", "full_name")
-    for i, f in enumerate(fields[5:], start=5):
-        if looks_like_mojibake(f):
+    for i, f in enumerate(fields):
+        if i != 2 and looks_like_mojibake(f):
             raise QrPayloadError("mojibake", f"field_{i}")
     birth_date = _date(birth, "birth_date")
     issue_date = _date(issued, "issue_date")
