@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import devices as device_registry
 from app.config import Config
+from app.identity.model import Source
 from app.session import Stage
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,17 @@ def build_services(cfg: Config) -> Services:
 
         services.camera_worker = CameraWorker(devs.camera.impl)
 
+    if devs.scanner.available:
+        from app.ui.serial_workers import ScannerWorker
+
+        services.scanner_worker = ScannerWorker(devs.scanner.impl)
+    if devs.printer.available:
+        from app.printing import PrintJournal
+        from app.ui.serial_workers import PrinterWorker
+
+        services.printer_worker = PrinterWorker(
+            devs.printer.impl, PrintJournal(path=cfg.data_dir / "print-journal.json"))
+
     from app.ui.outbox_worker import OutboxWorker
 
     outbox_path = cfg.path("outbox.path", "outbox.sqlite3")
@@ -91,7 +103,7 @@ def _trust_store(cfg: Config) -> Path | None:
     if cfg["card.driver"] == "simulator":
         # The simulator's cards are signed under a test CSCA made for this process; trusting it
         # here shows the full "verified" path. Real cards are never checked against it.
-        from drivers.card.virtual import write_test_trust_store
+        from drivers.card.virtual.pki import write_test_trust_store
 
         return write_test_trust_store(cfg.data_dir / "simulator-trust-store")
     return None
@@ -171,6 +183,11 @@ class KioskApplication:
 
             preview = CameraPreview()
             services.camera_worker.frame_ready.connect(preview.show_frame)
+            services.camera_worker.camera_state.connect(preview.show_state)
+            # decode only while a card is asked for: the rest of the time the CPU stays free
+            services.camera_worker.set_decoding(False)
+            c.stage_changed.connect(
+                lambda st: services.camera_worker.set_decoding(st is Stage.PRESENT))
             services.camera_worker.code_read.connect(lambda raw, text: c.on_qr_text(text))
 
         screens = {
@@ -193,6 +210,11 @@ class KioskApplication:
         self.window = MainWindow(c, screens, panel)
         self.activity = ActivityFilter(c)
         self.qapp.installEventFilter(self.activity)
+        if services.scanner_worker is not None:
+            services.scanner_worker.code_read.connect(
+                lambda raw, text: c.on_qr_text(text, Source.SCANNER))
+        if services.printer_worker is not None:
+            c.language_changed.connect(lambda lang: setattr(services.printer_worker, "lang", lang))
         if services.sync_bridge is not None:
             services.sync_bridge.report.connect(self._on_sync_report)
         self._start_workers()
@@ -203,8 +225,19 @@ class KioskApplication:
 
     def _start_workers(self) -> None:
         s = self.services
+        # The sync thread opens its own connection to the outbox: start it once the outbox
+        # exists, so the two never create the database or its key at the same moment.
+        s.outbox_worker.opened.connect(self._outbox_opened)
         s.outbox_worker.start()
-        for worker in (s.card_worker, s.camera_worker, s.sync_service):
+        self._start(s.card_worker, s.camera_worker, s.scanner_worker, s.printer_worker)
+
+    def _outbox_opened(self, ok: bool, error: str) -> None:
+        if ok and self.services is not None:
+            self._start(self.services.sync_service)
+
+    def _start(self, *workers: Any) -> None:
+        s = self.services
+        for worker in workers:
             if worker is not None:
                 try:
                     worker.start()

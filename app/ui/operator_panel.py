@@ -31,6 +31,7 @@ class OperatorPanel(QWidget):
         lay.addWidget(self.profiles)
         for text, name, slot in (
             ("Show QR to camera", "simShowQr", self.show_qr),
+            ("Scan QR with hand scanner", "simScanQr", self.scan_qr),
             ("Insert card on reader", "simInsertCard", self.insert_card),
             ("Remove card", "simRemoveCard", self.remove_card),
             ("Clear camera", "simClearCamera", self.clear_camera),
@@ -76,6 +77,17 @@ class OperatorPanel(QWidget):
         profile = json.loads(self.profile_path().read_text(encoding="utf-8"))
         camera.show_image(render_card_frame(qr_text_for_profile(profile), seed=1))
         self.state.setText(f"camera shows {self.profile_path().stem}'s QR code")
+
+    def scan_qr(self) -> None:
+        """The simulated hand-held scanner writes the card's QR text on its serial line."""
+        scanner = self.services.devices.scanner.impl
+        simulator = getattr(scanner, "simulator", None)
+        if simulator is None:
+            self.state.setText("no simulated scanner")
+            return
+        profile = json.loads(self.profile_path().read_text(encoding="utf-8"))
+        simulator.scan(qr_text_for_profile(profile))
+        self.state.setText(f"scanner read {self.profile_path().stem}'s QR code")
 
     def clear_camera(self) -> None:
         camera = self.services.simulated_camera()

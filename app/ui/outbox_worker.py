@@ -56,7 +56,7 @@ class OutboxWorker(QObject):
             self.outbox = Outbox.open(self.path, self.key_file)
         except Exception as exc:  # noqa: BLE001 - shown in the admin view; submissions refused
             self.error = exc
-            log.error("outbox unavailable: %s", type(exc).__name__)
+            log.error("outbox unavailable: %s", type(exc).__name__, exc_info=True)
             self.opened.emit(False, getattr(exc, "en", str(exc)))
         else:
             self.opened.emit(True, "")

@@ -25,7 +25,9 @@ class ReceiptScreen(Screen):
         self.details = label("hint")
         self.status = label("hint")
         self.status.setObjectName("deliveryStatus")
-        for w in (self.title, self.code, self.qr, self.details, self.status):
+        self.print_error = label("error")
+        self.print_error.setObjectName("printError")
+        for w in (self.title, self.code, self.qr, self.details, self.status, self.print_error):
             self.layout_.addWidget(w)
         self.layout_.addStretch(1)
         row = QHBoxLayout()
@@ -39,6 +41,13 @@ class ReceiptScreen(Screen):
         self.layout_.addLayout(row)
         self.receipt = None
         controller.submitted.connect(self._show)
+        controller.delivery_status.connect(self._status)
+        printer = controller.services.printer_worker
+        if printer is not None:
+            printer.print_failed.connect(lambda _entry, message: self.print_error.setText(message))
+            printer.printed.connect(lambda _entry: self.print_error.clear())
+        self._state = ""
+        self._agency = ""
         self.retranslate()
 
     def _show(self, receipt) -> None:
@@ -54,11 +63,14 @@ class ReceiptScreen(Screen):
         self.qr.setPixmap(pix)
         self.retranslate()
 
-    def set_status(self, text: str) -> None:
-        self.status.setText(text)
+    def _status(self, state: str, agency_status: str) -> None:
+        self._state, self._agency = state, agency_status
+        self.retranslate()
 
     def clear(self) -> None:
         self.receipt = None
+        self._state = self._agency = ""
+        self.print_error.clear()
         self.code.clear()
         self.qr.clear()
         self.status.clear()
@@ -74,5 +86,14 @@ class ReceiptScreen(Screen):
         self.print_.setText(self.tr("Print receipt"))
         self.print_.setVisible(self.controller.services.printer_available)
         self.done.setText(self.tr("Finish"))
-        if self.receipt is not None and not self.status.text():
-            self.status.setText(self.tr("Status: waiting to be sent"))
+        words = {
+            "queued": self.tr("Status: waiting to be sent"),
+            "sending": self.tr("Status: sending"),
+            "delivered": self.tr("Status: delivered to the agencies"),
+            "rejected": self.tr("Status: not accepted, please ask a member of staff"),
+            "held": self.tr("Status: waiting for a member of staff"),
+        }
+        text = words.get(self._state, words["queued"]) if self.receipt is not None else ""
+        if self._agency:
+            text += " · " + self._agency
+        self.status.setText(text)
