@@ -38,6 +38,10 @@ SW = {"ok": 0x9000, "security": 0x6982, "not_found": 0x6A82, "wrong_length": 0x6
       "conditions": 0x6985, "data": 0x6A80}
 
 
+def _is_extended(command: bytes) -> bool:
+    return len(command) > 6 and command[4] == 0
+
+
 class _Reply(Exception):
     def __init__(self, sw: int, data: bytes = b"") -> None:
         self.sw = sw
@@ -124,8 +128,7 @@ class VirtualCard:
             cla, ins, p1, p2, data, le = apdu_mod.parse_command(command)
         except CardProtocolError:
             return b"\x67\x00"
-        extended = len(command) > 5 and command[4] == 0 and len(command) != 5
-        if extended and not self.extended_ok:
+        if self.sm is None and not self.extended_ok and _is_extended(command):
             return b"\x67\x00"
         sm_in_use = None
         if self.sm is not None:
@@ -140,6 +143,8 @@ class VirtualCard:
                 cla, ins, p1, p2, data, le = apdu_mod.parse_command(plain)
                 sm_in_use = self.sm
         try:
+            if not self.extended_ok and (len(data) > 255 or (le or 0) > 256):
+                raise _Reply(SW["wrong_length"])  # under SM the refusal is itself protected
             out, sw = self._dispatch(ins, p1, p2, data, le, cla), 0x9000
         except _Reply as r:
             out, sw = r.data, r.sw

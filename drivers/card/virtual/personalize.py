@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from drivers.card import mrz, tlv
 from drivers.card.lds import com, dg1, dg2, dg13, dg14, dg15
 from drivers.card.security_infos import AA_INFO, CA_ECDH, PK_ECDH, encode_oid
-from drivers.card.virtual.pki import CURVE, test_pki
+from drivers.card.virtual.pki import derived_key, test_pki
 from drivers.card.virtual.profile import CardProfile
 
 PACE_OID = "0.4.0.127.0.7.2.2.4.2.2"  # id-PACE-ECDH-GM-AES-CBC-CMAC-128
@@ -71,7 +71,7 @@ def _face_jpeg(profile: CardProfile) -> tuple[bytes, int, int] | None:
 
 @functools.lru_cache(maxsize=16)
 def _chip_keys(label: str) -> tuple[ec.EllipticCurvePrivateKey, ec.EllipticCurvePrivateKey]:
-    return ec.generate_private_key(CURVE), ec.generate_private_key(CURVE)
+    return derived_key("CA " + label), derived_key("AA " + label)
 
 
 def _spki(key: ec.EllipticCurvePrivateKey) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from pathlib import Path
 
 from asn1crypto import algos, cms, core
@@ -34,11 +35,21 @@ def _cert(subject: str, issuer: str, key, signer, ca: bool) -> x509.Certificate:
     return b.sign(signer, hashes.SHA256())
 
 
+def derived_key(label: str) -> ec.EllipticCurvePrivateKey:
+    """A key derived from a public label: the same in every process (the simulator's trust
+    store written by one process must trust cards emulated by another). Test use only."""
+    n = 0xA9FB57DBA1EEA9BC3E660A909D838D718C397AA3B561A6F7901E0E82974856A7  # brainpoolP256r1 order
+    value = int.from_bytes(hashlib.sha256(b"vn-kiosk test key|" + label.encode()).digest(), "big")
+    return ec.derive_private_key(value % (n - 1) + 1, CURVE)
+
+
 class TestPki:
+    __test__ = False  # not a pytest class
+
     def __init__(self, label: str) -> None:
-        self.csca_key = ec.generate_private_key(CURVE)
+        self.csca_key = derived_key(f"CSCA {label}")
         self.csca_cert = _cert(f"CSCA {label}", f"CSCA {label}", self.csca_key, self.csca_key, True)
-        self.ds_key = ec.generate_private_key(CURVE)
+        self.ds_key = derived_key(f"DS {label}")
         self.ds_cert = _cert(f"DS {label}", f"CSCA {label}", self.ds_key, self.csca_key, False)
 
     def csca_pem(self) -> bytes:
