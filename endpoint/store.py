@@ -125,9 +125,13 @@ class Store:
     def receive(self, kiosk_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Store valid items once each; answer each the same way however often it is sent."""
         now = time.time()
-        results = []
+        # Insert in key order: two transactions holding overlapping keys then lock them in the
+        # same order, so PostgreSQL never has to break a deadlock between them.
+        order = sorted(range(len(items)), key=lambda i: items[i]["idempotency_key"])
+        answers: dict[int, dict[str, Any]] = {}
         with self.tx() as cur:
-            for item in items:
+            for idx in order:
+                item = items[idx]
                 digest = body_hash(item)
                 cur.execute(self._q(
                     "INSERT INTO dossiers (kiosk_id, idempotency_key, dossier_code, procedure_id,"
@@ -142,21 +146,21 @@ class Store:
                 if row is not None:
                     cur.execute(self._q("INSERT INTO status_history (dossier_id, status, at) "
                                         "VALUES (%s, 'received', %s)"), (row[0], now))
-                    results.append(self._answer(item, row[0], now, "received", "accepted"))
+                    answers[idx] = self._answer(item, row[0], now, "received", "accepted")
                     continue
                 cur.execute(self._q("SELECT id, body_sha256, received_at, status, dossier_code "
                                     "FROM dossiers WHERE kiosk_id=%s AND idempotency_key=%s"),
                             (kiosk_id, item["idempotency_key"]))
                 rid, old_digest, received_at, status, code = cur.fetchone()
                 if old_digest != digest:
-                    results.append({"idempotency_key": item["idempotency_key"],
-                                    "dossier_code": item["dossier_code"], "outcome": "rejected",
-                                    "reason": "idempotency_conflict",
-                                    "message": "this idempotency key was used for a different "
-                                               "submission"})
+                    answers[idx] = {"idempotency_key": item["idempotency_key"],
+                                     "dossier_code": item["dossier_code"], "outcome": "rejected",
+                                     "reason": "idempotency_conflict",
+                                     "message": "this idempotency key was used for a different "
+                                                "submission"}
                 else:
-                    results.append(self._answer(item, rid, received_at, status, "duplicate"))
-        return results
+                    answers[idx] = self._answer(item, rid, received_at, status, "duplicate")
+        return [answers[i] for i in range(len(items))]
 
     @staticmethod
     def _answer(item: dict, rid: int, received_at: float, status: str, outcome: str) -> dict:

@@ -38,14 +38,19 @@ class OutboxCorruptError(OutboxError):
 
 
 class OutboxDiskFullError(OutboxError):
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            "disk_full",
-            f"Không còn chỗ trên đĩa để lưu hồ sơ ({path}). Hồ sơ CHƯA được lưu. "
-            "Hãy báo nhân viên giải phóng dung lượng rồi nộp lại.",
-            f"The disk holding the outbox ({path}) is full. The submission was NOT saved. "
-            "Ask staff to free disk space, then submit again.",
-        )
+    def __init__(self, path: Path, *, submitting: bool = True) -> None:
+        self.path = Path(path)
+        if submitting:
+            vi = (f"Không còn chỗ trên đĩa để lưu hồ sơ ({path}). Hồ sơ CHƯA được lưu. "
+                  "Hãy báo nhân viên giải phóng dung lượng rồi nộp lại.")
+            en = (f"The disk holding the outbox ({path}) is full. The submission was NOT saved. "
+                  "Ask staff to free disk space, then submit again.")
+        else:
+            vi = (f"Đĩa chứa hàng đợi hồ sơ ({path}) đã đầy; việc gửi tạm dừng, hồ sơ đã lưu "
+                  "không mất. Hãy giải phóng dung lượng.")
+            en = (f"The disk holding the outbox ({path}) is full; sending is paused and saved "
+                  "submissions are safe. Free disk space.")
+        super().__init__("disk_full", vi, en)
 
 
 class OutboxKeyError(OutboxError):

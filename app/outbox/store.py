@@ -240,7 +240,7 @@ class Outbox:
             if _is_corruption(exc):
                 raise OutboxCorruptError(path, "database is malformed") from None
             if _is_full(exc):
-                raise OutboxDiskFullError(path) from None
+                raise OutboxDiskFullError(path, submitting=False) from None
             raise OutboxError("unavailable", f"Không mở được hàng đợi hồ sơ ({exc}).",
                               f"cannot open the outbox ({exc})") from None
         except BaseException:
@@ -288,7 +288,7 @@ class Outbox:
 
     # -- transactions ----------------------------------------------------------------------------
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, submitting: bool = False) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT under the lock; SQLite errors become typed outbox errors."""
         with self._lock:
             if self._closed:
@@ -307,7 +307,7 @@ class Outbox:
                             pass  # SQLite may have rolled back itself (disk full); nothing to do
                     raise
             except sqlite3.DatabaseError as exc:
-                raise self._map_error(exc) from None
+                raise self._map_error(exc, submitting) from None
 
     def _read(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -318,9 +318,9 @@ class Outbox:
             except sqlite3.DatabaseError as exc:
                 raise self._map_error(exc) from None
 
-    def _map_error(self, exc: sqlite3.DatabaseError) -> OutboxError:
+    def _map_error(self, exc: sqlite3.DatabaseError, submitting: bool = False) -> OutboxError:
         if _is_full(exc):
-            return OutboxDiskFullError(self.path)
+            return OutboxDiskFullError(self.path, submitting=submitting)
         if _is_corruption(exc):
             return OutboxCorruptError(self.path, "database is malformed")
         return OutboxError("db_error", f"Lỗi cơ sở dữ liệu hàng đợi: {exc}.",
@@ -348,7 +348,7 @@ class Outbox:
             prepared.append((procedure_id, body, deadline, priority))
         now = self._now()
         receipts: list[SubmissionReceipt] = []
-        with self._tx() as conn:
+        with self._tx(submitting=True) as conn:
             for procedure_id, body, deadline, priority in prepared:
                 idem = str(uuid.uuid4())
                 for _ in range(8):
