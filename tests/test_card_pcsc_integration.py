@@ -200,4 +200,4 @@ def test_pcscd_restart_detaches_then_reattaches_readers(pcscd, monitor) -> None:
         with backend.connect(pcscd.reader) as conn:
             assert conn.transmit(bytes.fromhex("00A4000C")) == b"\x90\x00"
     finally:
-        bridge.remove()
+        _remove(pcscd, bridge)
