@@ -5,6 +5,9 @@ PcscReaderBackend, exactly as the kiosk reads a physical card."""
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import queue
 import threading
 import time
@@ -115,3 +118,51 @@ def test_read_cancelled_by_card_removal_releases_the_reader_within_100ms(pcscd) 
         backend.stop()
         bridge.remove()
         _wait_gone(pcscd.reader)
+
+
+KIOSK = [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())"]
+
+
+def test_kiosk_card_emulate_and_kiosk_card_read_as_two_processes(pcscd) -> None:
+    expected = json.loads(PROFILE.read_text(encoding="utf-8"))["identity"]
+    emulate = subprocess.Popen(
+        KIOSK + ["card", "emulate", "--vpcd", f"127.0.0.1:{pcscd.port}", "--profile", str(PROFILE)],
+        env=pcscd.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = emulate.stdout.readline()
+        assert f"card inserted into vpcd at 127.0.0.1:{pcscd.port}" in line, emulate.stderr.read()
+        _wait_present(pcscd.reader)
+        read = subprocess.run(
+            KIOSK + ["card", "read", "--json", "--reader", pcscd.reader,
+                     "--id-number", expected["id_number"]],
+            env=pcscd.env(), capture_output=True, text=True, timeout=60,
+        )
+        assert read.returncode == 0, read.stderr
+        data = json.loads(read.stdout)
+        assert data["identity"]["id_number"] == expected["id_number"]
+        assert data["identity"]["full_name"] == expected["full_name"]
+        assert data["statistics"]["apdus"] > 10
+    finally:
+        emulate.send_signal(signal.SIGTERM)
+        try:
+            rc = emulate.wait(5)
+        except subprocess.TimeoutExpired:
+            emulate.kill()
+            emulate.wait(5)
+            rc = None
+        emulate.stdout.close()
+        emulate.stderr.close()
+    assert rc == 0  # SIGTERM is the normal way to take the card away
+    _wait_gone(pcscd.reader)
+
+
+def _wait_present(reader: str) -> None:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            PcscReaderBackend().connect(reader).close()
+            return
+        except CardRemovedError:
+            time.sleep(0.05)
+    raise AssertionError("pcscd never reported the emulated card")
