@@ -52,7 +52,7 @@ def main() -> None:
     rss_idle = process.memory_info().rss
 
     t = time.perf_counter()
-    run_visit(kiosk, "hospital_bhyt_checkin", ["patient_2021"])
+    run_visit(kiosk, "hospital_bhyt_checkin", ["adult-2021"])
     session_seconds = time.perf_counter() - t
     rss_after = process.memory_info().rss
     kiosk.shutdown()

@@ -48,8 +48,8 @@ def test_hospital_check_in_end_to_end(qtbot, kiosk, tmp_path):
 
     visit = ScriptedVisit(kiosk, waiter(qtbot))
     visit.start("hospital_bhyt_checkin")
-    visit.present_card("patient_2021")
-    person = profile("patient_2021")
+    visit.present_card("adult-2021")
+    person = profile("adult-2021")
 
     # the review shows the chip's values, locked, and asks only for what the card cannot give
     review = kiosk.window.screens[Stage.REVIEW]
@@ -103,12 +103,12 @@ def test_no_personal_data_in_any_log(qtbot, kiosk, tmp_path, caplog):
     old_level = root.level
     root.setLevel(logging.DEBUG)
     try:
-        run_visit(kiosk, "hospital_bhyt_checkin", ["patient_2021"], wait=waiter(qtbot))
+        run_visit(kiosk, "hospital_bhyt_checkin", ["adult-2021"], wait=waiter(qtbot))
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
         handler.close()
-    person = profile("patient_2021")
+    person = profile("adult-2021")
     written = log_file.read_text(encoding="utf-8")
     assert "session started" in written and "submission queued" in written
     secrets = [person["id_number"], person["full_name"], person["place_of_residence"],

@@ -129,7 +129,8 @@ def _start_sync(cfg: Config, services: Services, outbox_path: Path, key_file: Pa
         outbox_path, key_file,
         lambda: make_client(url, cfg["kiosk.id"], secret, ca_file=cfg["sync.ca_file"] or None),
         interval=float(cfg["sync.interval_seconds"]),
-        on_report=bridge.report.emit)
+        on_report=bridge.report.emit,
+        retention_days=float(cfg["outbox.retention_days"]))
 
 
 def install_translator(app: QApplication, lang: str, current: list) -> None:
@@ -248,6 +249,8 @@ class KioskApplication:
                 s.started.append(worker)
 
     def _on_sync_report(self, report: Any) -> None:
+        if self.services is None:  # a report queued just before shutdown
+            return
         self.services.outbox_worker.refresh()
         self.controller.on_sync_report(report)
 
@@ -274,6 +277,8 @@ class KioskApplication:
         s = self.services
         if s is None:
             return
+        if s.sync_bridge is not None:
+            s.sync_bridge.report.disconnect(self._on_sync_report)
         if self.controller is not None and self.controller.session is not None:
             self.controller.end_session()
         for worker in reversed(s.started):

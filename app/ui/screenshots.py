@@ -20,7 +20,7 @@ from app.ui.scripted import run_visit
 
 # (deployment profile, procedure, simulator card profiles, file-name prefix)
 VISITS = [
-    ("hospital", "hospital_bhyt_checkin", ["patient_2021"], ""),
+    ("hospital", "hospital_bhyt_checkin", ["adult-2021"], ""),
 ]
 
 

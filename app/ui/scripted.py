@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
@@ -48,6 +49,14 @@ def find(root: QWidget, name: str) -> QWidget:
     if w is None:
         raise LookupError(f"no widget named {name!r} on screen")
     return w
+
+
+def type_text(editor: QWidget, text: str) -> None:
+    """Type as the on-screen keyboard does: Vietnamese letters arrive as input-method commits
+    (QTest.keyClicks knows only ASCII keys)."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QCoreApplication.sendEvent(editor, event)
 
 
 def click(root: QWidget, name: str) -> None:
@@ -124,8 +133,9 @@ class ScriptedVisit:
             return
         elif isinstance(editor, QLineEdit):
             value = given or _answer_for_type(row.fdef)
+            editor.setFocus()
             editor.clear()
-            QTest.keyClicks(editor, value)
+            type_text(editor, value)
             editor.editingFinished.emit()
 
     def consent_and_submit(self) -> str:
