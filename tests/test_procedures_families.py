@@ -194,6 +194,7 @@ def test_lodging_several_guests(catalog):
     assert "guests[2].id_number" not in payload["fields"]
     assert payload["fields"]["establishment.registration_code"]["origin"] == "config"
     assert payload["fields"]["stay.arrival"]["value"] == "2026-03-02T10:00:00"
+    assert payload["deadline"] == "2026-03-02T23:00:00+07:00"
     # removing a guest moves the later ones up
     draft.remove_person("guest", 0)
     assert draft.people("guest") == 2
@@ -242,3 +243,16 @@ def test_validate_submission_catches_tampering(catalog):
             ("consent", "consent_missing")} <= reasons
     assert [e.reason for e in validate_submission("nope", payload, catalog=catalog)] == [
         "unknown_procedure"]
+
+
+def test_validate_submission_survives_hostile_payloads(catalog):
+    for fields in ({"guests[999999999].full_name": {"value": "x"}},
+                   {"guests[0].id_number": {"value": ["a"], "source": "nonsense"},
+                    "guests[0].full_name": 5, "stay.room": {"value": {"a": 1}}},
+                   "not a dict"):
+        errors = validate_submission("lodging_residence_notification",
+                                     {"procedure_id": "lodging_residence_notification",
+                                      "fields": fields}, catalog=catalog)
+        assert errors and all(e.message_vi and e.message_en for e in errors)
+    assert validate_submission("lodging_residence_notification", [], catalog=catalog)[0] \
+        .reason == "not_an_object"

@@ -29,7 +29,9 @@ def lookup_insurance(draft: FormDraft, gateway: InsuranceGateway, *,
         draft.extras["insurance_lookup"] = {"ok": False, "reason": exc.reason}
         raise
     draft.apply_source("insurance", result.as_prefill(), Source.LOOKUP, section="insurance")
-    draft.extras["insurance_lookup"] = {"ok": True, "result_code": result.result_code}
+    draft.extras["insurance_lookup"] = {"ok": True, "result_code": result.result_code,
+                                        "message_vi": result.message_vi,
+                                        "message_en": result.message_en}
     return result
 
 

@@ -444,6 +444,7 @@ class FormDraft:
                     x = val(p)
                     if v.is_empty(x):
                         continue
+                    x = x if isinstance(x, (str, int, date)) else repr(x)  # hashable
                     if x in seen:
                         e = v.same_person_error(inst[p])
                         if params.get("reason"):
@@ -506,9 +507,20 @@ class FormDraft:
                        for (r, i), s in sorted(self._people.items())],
             "fields": fields_out,
             "addresses": addresses,
+            "deadline": deadline.isoformat() if (deadline := self.deadline()) else None,
             "warnings": [{"path": w.path, "reason": w.reason} for w in self.warnings()],
             "extras": {k: to_json(x) for k, x in self.extras.items()},
         }
+
+    def deadline(self) -> datetime | None:
+        """The legal deadline of this submission, when its family has one: a lodging
+        notification is due by the 23:00 / 08:00 rule from the arrival (the outbox sends the
+        most urgent first)."""
+        if self.procedure.family != "lodging" or self.procedure.section("stay") is None:
+            return None
+        from app.lodging.deadline import notification_deadline
+        arrival = v.parse_datetime(self._slots.get("stay.arrival", _Slot()).value)
+        return notification_deadline(arrival) if arrival else None
 
     def wipe(self) -> None:
         """Drop every value (the session ended or timed out)."""

@@ -13,6 +13,9 @@ from app.procedures.validation import ERROR, FieldError
 from app.procedures.vntime import now_vn
 
 
+MAX_PEOPLE = 200
+
+
 def _structure(path: str, reason: str, vi: str, en: str) -> FieldError:
     return FieldError(path, reason, vi, en)
 
@@ -58,7 +61,8 @@ def validate_submission(procedure_id: str, payload: dict[str, Any], *,
         if "[" in role_sec:
             sec_id, idx = role_sec[:-1].split("[", 1)
             sec = proc.section(sec_id)
-            if sec is not None and sec.repeated and idx.isdigit():
+            # The cap keeps a hostile payload ("guests[999999999].x") from building a huge draft.
+            if sec is not None and sec.repeated and idx.isdigit() and int(idx) < MAX_PEOPLE:
                 while draft.count(sec) <= int(idx):
                     draft.add_person(sec.role)  # type: ignore[arg-type]
     draft._slots.clear()  # start from nothing: the form's defaults are not the citizen's data
