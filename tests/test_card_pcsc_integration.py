@@ -185,7 +185,7 @@ def test_monitor_stop_is_prompt(pcscd) -> None:
 
 
 def test_pcscd_restart_detaches_then_reattaches_readers(pcscd, monitor) -> None:
-    """Last in the file on purpose: it restarts the session's pcscd."""
+    """Restarts the session's pcscd (same port and readers afterwards)."""
     backend, events = monitor
     pcscd.stop()
     events.wait_for(K.READER_DETACHED, pcscd.reader)
@@ -201,3 +201,16 @@ def test_pcscd_restart_detaches_then_reattaches_readers(pcscd, monitor) -> None:
             assert conn.transmit(bytes.fromhex("00A4000C")) == b"\x90\x00"
     finally:
         _remove(pcscd, bridge)
+
+
+def test_removal_releases_the_handle_even_without_close(pcscd, monitor) -> None:
+    backend, events = monitor
+    bridge = _insert(pcscd, TinyCard(), events)
+    conn = backend.connect(pcscd.reader)
+    _remove(pcscd, bridge)
+    with pytest.raises(CardRemovedError):
+        conn.transmit(bytes.fromhex("00B0000004"))
+    assert conn._closed  # handle and context already given back to pcscd
+    with pytest.raises(CardRemovedError):
+        conn.transmit(bytes.fromhex("00B0000004"))
+    conn.close()

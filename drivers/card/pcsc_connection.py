@@ -84,6 +84,7 @@ class PcscConnection:
         self._atr = atr
         self._lock = threading.Lock()  # close() may come from another thread than transmit()
         self._closed = False
+        self._removed = False
         self._pci = scard.SCARD_PCI_T0 if protocol == scard.SCARD_PROTOCOL_T0 else scard.SCARD_PCI_T1
         self._transceiver = ResponseChaining(ApduTrace(_RawPcsc(self)))
 
@@ -96,9 +97,18 @@ class PcscConnection:
         return "T=0" if self.protocol == scard.SCARD_PROTOCOL_T0 else "T=1"
 
     def transmit(self, apdu: bytes) -> bytes:
-        return self._transceiver.transmit(bytes(apdu))
+        try:
+            return self._transceiver.transmit(bytes(apdu))
+        except CardRemovedError:
+            # Release the reader at once, even before the caller's own close(): the handle is
+            # useless now, and a forgotten close() must not keep the reader busy.
+            self._removed = True
+            self.close()
+            raise
 
     def _transmit_raw(self, apdu: bytes) -> bytes:
+        if self._removed:
+            raise CardRemovedError("card left the reader")
         if self._closed:
             raise TransportError("connection already closed")
         try:
