@@ -13,14 +13,14 @@ from typing import Callable
 from drivers.card import apdu, tlv
 from drivers.card.errors import (CardProtocolError, NotSupportedError, StatusWordError,
                                  WrongLengthError)
-from drivers.card.interface import CardRemovedError, Transceiver, TransportError
+from drivers.card.interface import Transceiver, TransportError
 
 log = logging.getLogger(__name__)
 
 EMRTD_AID = bytes.fromhex("A0000002471001")
 EXTENDED_BLOCK = 4096  # large enough to make DG2 a handful of APDUs, small for reader buffers
 FALLBACK_BLOCKS = (256, 223, 160, 112, 64, 32)
-MAX_RETRIES = 6  # per file, over all block sizes
+MAX_RETRIES = 4  # transient errors per file
 
 
 def select_aid(t: Transceiver, aid: bytes = EMRTD_AID) -> None:
@@ -65,30 +65,44 @@ class BinaryReader:
                                                       le=sw & 0xFF)), "READ BINARY")
         return apdu.check(resp, "READ BINARY")
 
+    def _select(self, t: Transceiver, fid: int) -> None:
+        for attempt in range(3):
+            try:
+                select_ef(t, fid)
+                return
+            except (TransportError, StatusWordError) as exc:
+                if not _transient(exc) or attempt == 2:
+                    raise
+                log.info("SELECT %04X: transient %s, retrying", fid, exc.reason)
+
     def read_file(self, t: Transceiver, fid: int, max_size: int,
                   progress: Callable[[int, int], None] | None = None) -> bytes:
-        select_ef(t, fid)
+        self._select(t, fid)
         buf = bytearray()
         total: int | None = None
-        retries = 0
+        transient = 0
         while total is None or len(buf) < total:
             want = self.block if total is None else min(self.block, total - len(buf))
             if total is None and len(buf) < 6:
                 want = max(want, 6)
             try:
                 chunk = self._read(t, len(buf), want)
-            except (CardRemovedError, CardProtocolError):
-                raise
-            except (WrongLengthError, NotSupportedError, TransportError, StatusWordError) as exc:
-                if isinstance(exc, StatusWordError) and exc.reason in ("file_not_found",
-                                                                       "security_status"):
+            except (WrongLengthError, NotSupportedError) as exc:
+                # The card (or reader) does not take this block size: go smaller.
+                if not self._shrink():
                     raise
-                retries += 1
-                shrunk = self._shrink()
-                log.info("READ BINARY %04X at %d failed (%s); block now %d, extended=%s",
-                         fid, len(buf), exc.reason, self.block, self.extended)
-                if retries > MAX_RETRIES or (not shrunk and not isinstance(exc, TransportError)):
+                log.info("READ BINARY %04X: %s, block now %d (extended=%s)", fid, exc.reason,
+                         self.block, self.extended)
+                continue
+            except (TransportError, StatusWordError) as exc:
+                if not _transient(exc):
                     raise
+                transient += 1
+                if transient > MAX_RETRIES:
+                    raise
+                if transient > 1:
+                    self._shrink()  # repeated trouble: maybe the block is too big for the link
+                log.info("READ BINARY %04X at %d: transient %s, resuming", fid, len(buf), exc.reason)
                 continue
             if not chunk:
                 raise CardProtocolError(f"file {fid:04X}: empty read before the end")
@@ -97,7 +111,7 @@ class BinaryReader:
                 try:
                     _tag, length, hlen = tlv.read_header(bytes(buf[:6]))
                 except CardProtocolError:
-                    if len(buf) < 6:
+                    if len(buf) < 6 and len(chunk) >= want:
                         continue
                     raise
                 total = hlen + length
@@ -108,3 +122,12 @@ class BinaryReader:
             if progress and total:
                 progress(len(buf), total)
         return bytes(buf)
+
+
+def _transient(exc: Exception) -> bool:
+    """Worth retrying at the same offset: the link failed, or the card said "no diagnosis"
+    (6F00) or "memory/state" trouble (64xx, 65xx). Never for access or file errors."""
+    if isinstance(exc, TransportError):
+        return True
+    sw = getattr(exc, "sw", 0)
+    return type(exc) is StatusWordError and (sw >> 8) in (0x6F, 0x64, 0x65)
