@@ -37,10 +37,11 @@ class ReadingScreen(Screen):
             self.rows[step] = (name, bar)
         side = QVBoxLayout()
         body.addLayout(side, 1)
+        side.setSpacing(8)
         self.face = label()
         self.face.setObjectName("faceImage")
         self.face.setAlignment(Qt.AlignCenter)
-        self.face.setMinimumSize(240, 300)
+        self.face.setMinimumSize(200, 250)
         side.addWidget(self.face)
         self.badges_host = QWidget()
         self.badges = QVBoxLayout(self.badges_host)
@@ -93,7 +94,7 @@ class ReadingScreen(Screen):
         if face:
             pix = QPixmap()
             if pix.loadFromData(face):
-                self.face.setPixmap(pix.scaled(240, 300, Qt.KeepAspectRatio,
+                self.face.setPixmap(pix.scaled(200, 250, Qt.KeepAspectRatio,
                                                Qt.SmoothTransformation))
         self._facts = badge_facts(getattr(result, "auth", None))
         self._show_badges()
