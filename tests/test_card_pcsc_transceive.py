@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drivers.card.apdu_trace import ApduTrace
 from drivers.card.interface import CardRemovedError, TransportError
@@ -153,3 +155,24 @@ def test_trace_off_costs_nothing_and_logs_nothing(caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.INFO, logger="drivers.card.apdu"):
         ApduTrace(card, show_data=True).transmit(bytes.fromhex("00B0000006"))
     assert caplog.text == ""
+
+
+@settings(max_examples=200, deadline=None)
+@given(command=st.binary(min_size=4, max_size=300),
+       responses=st.lists(st.binary(max_size=300), min_size=1, max_size=8))
+def test_any_card_answers_end_in_a_response_or_a_transport_error(command: bytes, responses: list[bytes]) -> None:
+    """Whatever a hostile card answers, the wrapper ends: a full response or TransportError."""
+    class Hostile:
+        def __init__(self) -> None:
+            self.i = 0
+
+        def transmit(self, apdu: bytes) -> bytes:
+            answer = responses[self.i % len(responses)]
+            self.i += 1
+            return answer
+
+    try:
+        out = ResponseChaining(Hostile()).transmit(command)
+    except TransportError:
+        return
+    assert len(out) >= 2
