@@ -42,6 +42,9 @@ def test_full_check_in(proc, tmp_path):
     result = lookup_insurance(draft, gw)
     assert result.result_code == VALID
     assert draft.value("insurance.card_number").source == Source.LOOKUP
+    assert draft.value("insurance.card_number").locked  # the gateway's, not the patient's
+    with pytest.raises(FieldLockedError):
+        draft.set("insurance.valid_to", "31/12/2099")
     draft.set("patient.phone", "0912 345 678")
     draft.set("visit.department", "noi")
     draft.set("visit.reason", "Đau đầu")

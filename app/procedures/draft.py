@@ -198,8 +198,13 @@ class FormDraft:
     # --- reading ------------------------------------------------------------------------------
 
     def value(self, path: str) -> FieldValue:
-        *_, canonical = self.resolve(path)
-        return self._slots.get(canonical, _Slot()).view()
+        """The field's value and provenance. `locked` is true for card-proven values and for
+        lookup/configuration-only fields (ask = false) until an operator unlocks them."""
+        _, fdef, _, canonical = self.resolve(path)
+        fv = self._slots.get(canonical, _Slot()).view()
+        if not fdef.ask and not fv.unlocked and not fv.locked:
+            fv = FieldValue(fv.value, fv.source, True, fv.original, fv.origin, fv.unlocked)
+        return fv
 
     def raw(self, path: str) -> Any:
         return self.value(path).value
@@ -305,7 +310,9 @@ class FormDraft:
     def set(self, path: str, value: Any, *, source: Source = Source.TYPED) -> None:
         sec, fdef, index, canonical = self.resolve(path)
         slot = self._slots.get(canonical, _Slot())
-        if slot.locked:
+        # Card values, and values only a lookup or the configuration may give (the insurance
+        # record, the establishment), are not the citizen's to change.
+        if slot.locked or (not fdef.ask and not slot.unlocked):
             raise FieldLockedError(canonical)
         value = normalize(fdef, value)
         if slot.unlocked:
