@@ -220,3 +220,28 @@ def test_status_reply_noise_is_skipped(printer, virtual_printer):
     virtual_printer.received = noisy
     virtual_printer.set_status(paper_out=True)
     assert printer.status(timeout=2).problems() == ["paper_out"]
+
+
+@pytest.mark.parametrize("size_doc", [
+    lambda t: ReceiptDocument(t),  # title: bold, large
+    lambda t: ReceiptDocument("x", [("", t)]),  # value: regular
+])
+def test_every_tone_mark_is_distinguishable(size_doc):
+    """The five tone marks (and none) on the same letters give six different rasters: a hook
+    above must not come out as an acute, a tilde must not vanish."""
+    for base in ("A", "U", "Ơ", "a", "ư", "ê"):
+        variants = [base + mark for mark in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")]
+        rasters = [np.asarray(layout_document(size_doc(v), 576)[-1].image).tobytes()
+                   for v in variants]
+        assert len(set(rasters)) == 6, base
+
+
+@pytest.mark.parametrize("text", ["Ử", "ẪẬ Ỹ", "Ủy ban nhân dân", "Quyển sổ"])
+@pytest.mark.parametrize("width", [576, 384])
+def test_stacked_marks_are_not_clipped(text, width):
+    """Marks above capitals rise over the font's ascent: the raster leaves room for them (a cut
+    hook above reads as an acute: 'THỬ' printed as 'THỨ')."""
+    for doc in (ReceiptDocument(text), ReceiptDocument("x", [(text, text)])):
+        for block in layout_document(doc, width):
+            ink = np.asarray(block.image) == 0
+            assert not ink[0].any() and not ink[-1].any()

@@ -120,14 +120,19 @@ class TextLayout:
     def render(self) -> Image.Image | None:
         if not self.rows:
             return None
-        heights = []
+        heights, offsets = [], []
         for text, font, _, _ in self.rows:
             ascent, descent = font.getmetrics()
-            heights.append(ascent + descent + max(2, int(4 * self.scale)))
+            # Stacked Vietnamese marks on capitals (Ử, Ẫ) rise above the font's ascent: without
+            # room above the first row their tops were cut off and a hook read as an acute.
+            top, bottom = font.getbbox(text)[1::2] if text else (0, 0)
+            offset = max(0, -top) + 2  # + a guard: anti-aliased edges reach past the bbox
+            offsets.append(offset)
+            heights.append(offset + max(ascent + descent, bottom) + max(2, int(4 * self.scale)))
         img = Image.new("L", (self.width, sum(heights)), 255)
         draw = ImageDraw.Draw(img)
         y = 0
-        for (text, font, align, indent), h in zip(self.rows, heights):
+        for (text, font, align, indent), h, offset in zip(self.rows, heights, offsets):
             w = font.getlength(text)
             if align == "center":
                 x = (self.width - w) / 2
@@ -135,10 +140,11 @@ class TextLayout:
                 x = self.width - self.margin - w
             else:
                 x = self.margin + indent
-            draw.text((x, y), text, font=font, fill=0)
+            draw.text((x, y + offset), text, font=font, fill=0)
             y += h
-        # A hard threshold, not dithering: thin strokes of the tone marks must stay solid.
-        return img.point(lambda v: 0 if v < 140 else 255, mode="1")
+        # Anti-aliased, then a threshold that keeps light edge pixels: thin tone marks (the hook
+        # above, the tilde) stay whole and thermal dots are bold enough. No dithering (grey fuzz).
+        return img.point(lambda v: 0 if v < 160 else 255, mode="1")
 
 
 def qr_image(data: str, module: int, width: int) -> Image.Image:
@@ -170,7 +176,7 @@ def layout_document(doc: ReceiptDocument, width_dots: int, *, qr_mode: str = "na
     head.gap(10)
     for label, value in doc.lines:
         if label:
-            head.add(label, 20, bold=True)
+            head.add(label, 22, bold=True)
         if value:
             head.add(value, 24, indent=int(16 * head.scale) if label else 0)
     img = head.render()
