@@ -115,11 +115,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "hospital": {
         "insurance_gateway": Key(SIMULATOR, "Insurance lookup gateway.", (SIMULATOR, "http")),
         "insurance_gateway_url": Key("", "URL of the insurance lookup gateway."),
+        "insurance_timeout_seconds": Key(5.0, "Seconds to wait for the insurance lookup.",
+                                         minimum=0.5),
+        "queue_path": Key("", "Queue-number SQLite file; empty: DATA_DIR/queue.sqlite3."),
     },
     "lodging": {
         "establishment_name": Key("", "Name of the lodging establishment."),
         "establishment_address": Key("", "Address of the lodging establishment."),
         "registration_code": Key("", "The establishment's registration code with the police."),
+        "register_path": Key("", "Guest-register SQLite file; empty: DATA_DIR/guests.sqlite3."),
+        "warn_minutes_before_deadline": Key(60, "Warn staff this many minutes before a "
+                                                "notification deadline.", minimum=0),
     },
     "admin": {
         "pin_hash": Key("", "scrypt hash of the admin PIN (`kiosk admin set-pin`); empty: "

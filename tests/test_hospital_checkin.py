@@ -166,3 +166,15 @@ def test_queue_numbers_survive_restart_and_reset_daily(tmp_path):
     assert q2.next("noi").number == 4
     now[0] = NOW + timedelta(days=1)
     assert q2.next("noi").number == 1 and q2.current("nhi") == 0
+
+
+def test_built_from_configuration(tmp_path):
+    from app import config as cfg
+    from app.hospital import gateway_from_config, queue_from_config
+    c = cfg.load(overrides=[f"kiosk.data_dir={tmp_path}", "hospital.insurance_timeout_seconds=2"])
+    gw = gateway_from_config(c)
+    assert isinstance(gw, SimulatedInsuranceGateway) and gw.timeout == 2.0
+    assert queue_from_config(c).path == tmp_path / "queue.sqlite3"
+    c = cfg.load(overrides=["hospital.insurance_gateway=http"])
+    with pytest.raises(InsuranceGatewayError):
+        gateway_from_config(c)  # no URL configured: said so, not a crash later

@@ -160,3 +160,12 @@ def test_mrz_errors_are_typed():
     with pytest.raises(MrzError) as exc:
         mrz_key("L898902C", "1969", "940623")
     assert exc.value.reason == "mrz_date"
+
+
+def test_built_from_configuration(tmp_path):
+    from app import config as cfg
+    from app.lodging import register_from_config, warning_window
+    c = cfg.load(overrides=[f"kiosk.data_dir={tmp_path}",
+                            "lodging.warn_minutes_before_deadline=30"])
+    assert register_from_config(c).path == tmp_path / "guests.sqlite3"
+    assert warning_window(c) == timedelta(minutes=30)

@@ -4,8 +4,8 @@ Plain Python, no Qt."""
 from app.hospital.insurance import (InsuranceGateway, InsuranceGatewayError,
                                     InsuranceLookupResult, InsuranceTimeoutError,
                                     SimulatedInsuranceGateway, gateway_from_config)
-from app.hospital.queue import QueueNumbers, QueueTicket
+from app.hospital.queue import QueueNumbers, QueueTicket, queue_from_config
 
 __all__ = ["InsuranceGateway", "InsuranceGatewayError", "InsuranceLookupResult",
            "InsuranceTimeoutError", "SimulatedInsuranceGateway", "gateway_from_config",
-           "QueueNumbers", "QueueTicket"]
+           "QueueNumbers", "QueueTicket", "queue_from_config"]

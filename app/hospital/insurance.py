@@ -204,6 +204,7 @@ class HttpInsuranceGateway:
 
 def gateway_from_config(config: Any) -> InsuranceGateway:
     """The gateway the configuration names ([hospital] insurance_gateway)."""
+    timeout = float(config["hospital.insurance_timeout_seconds"])
     if config["hospital.insurance_gateway"] == "http":
-        return HttpInsuranceGateway(config["hospital.insurance_gateway_url"])
-    return SimulatedInsuranceGateway()
+        return HttpInsuranceGateway(config["hospital.insurance_gateway_url"], timeout=timeout)
+    return SimulatedInsuranceGateway(timeout=timeout)

@@ -79,3 +79,8 @@ class QueueNumbers:
             row = db.execute("SELECT last_number FROM queue_numbers WHERE day = ? AND "
                              "department = ?", (day, department)).fetchone()
         return row[0] if row else 0
+
+
+def queue_from_config(config) -> QueueNumbers:
+    """The queue file the configuration names ([hospital] queue_path, default in the data dir)."""
+    return QueueNumbers(config.path("hospital.queue_path", "queue.sqlite3"))

@@ -263,3 +263,12 @@ class GuestRegister:
             if state in (NEAR, MISSED):
                 out.append(DeadlineWarning(stay.id, stay.room, stay.deadline, state))
         return out
+
+
+def register_from_config(config: Any) -> GuestRegister:
+    """The register file the configuration names ([lodging] register_path)."""
+    return GuestRegister(config.path("lodging.register_path", "guests.sqlite3"))
+
+
+def warning_window(config: Any) -> timedelta:
+    return timedelta(minutes=config["lodging.warn_minutes_before_deadline"])
