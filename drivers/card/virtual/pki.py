@@ -110,5 +110,8 @@ def test_pki(label: str = "VN-TEST") -> TestPki:
     return TestPki(label)
 
 
+test_pki.__test__ = False  # type: ignore[attr-defined]  # a factory, not a pytest test
+
+
 def write_test_trust_store(folder: Path, label: str = "VN-TEST") -> Path:
     return test_pki(label).write_trust_store(folder)
