@@ -256,3 +256,24 @@ def test_validate_submission_survives_hostile_payloads(catalog):
         assert errors and all(e.message_vi and e.message_en for e in errors)
     assert validate_submission("lodging_residence_notification", [], catalog=catalog)[0] \
         .reason == "not_an_object"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(list(Source)), min_size=1, max_size=5))
+def test_strongest_source_wins_in_any_order(catalog, sources):
+    draft = FormDraft(catalog.get("hospital_bhyt_checkin"), clock=lambda: NOW)
+    for i, source in enumerate(sources):
+        draft.apply_identity("patient", card("001090012345", f"Tên {source.value} {i}",
+                                             date(1990, 1, 15), "Nam", source=source))
+    best = max(s.rank for s in sources)
+    fv = draft.value("patient.full_name")
+    assert fv.source.rank == best
+    # among equally strong reads, the latest counts
+    last = max(i for i, s in enumerate(sources) if s.rank == best)
+    assert fv.value == f"Tên {sources[last].value} {last}"
+    assert fv.locked == sources[last].proven_by_card
+    assert ("patient.full_name" in draft.fields_to_ask()) is False
