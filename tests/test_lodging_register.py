@@ -169,3 +169,21 @@ def test_built_from_configuration(tmp_path):
                             "lodging.warn_minutes_before_deadline=30"])
     assert register_from_config(c).path == tmp_path / "guests.sqlite3"
     assert warning_window(c) == timedelta(minutes=30)
+
+
+def test_foreign_guest_from_a_passport_chip():
+    from app.lodging import apply_passport
+    proc = load_catalog().get("lodging_residence_notification")
+    draft = FormDraft(proc, clock=lambda: T0)
+    passport = IdentityRecord(source=Source.CHIP_VERIFIED, id_number="L898902C3",
+                              full_name="ERIKSSON ANNA MARIA", birth_date=date(1974, 8, 12),
+                              sex="F", nationality="UTO")
+    filled = apply_passport(draft, passport, index=0)
+    assert "guests[0].passport_number" in filled
+    assert draft.value("guests[0].kind").value == FOREIGNER
+    assert draft.value("guests[0].passport_number").locked
+    assert draft.value("guests[0].id_number").value is None  # never the passport number
+    assert draft.value("guests[0].sex").value == "female"
+    assert [p for p in draft.fields_to_ask(required_only=True) if p.startswith("guests")] == []
+    apply_passport(draft, passport, index=1)  # another guest, added
+    assert draft.people("guest") == 2
