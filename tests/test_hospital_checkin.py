@@ -178,3 +178,13 @@ def test_built_from_configuration(tmp_path):
     c = cfg.load(overrides=["hospital.insurance_gateway=http"])
     with pytest.raises(InsuranceGatewayError):
         gateway_from_config(c)  # no URL configured: said so, not a crash later
+
+
+def test_wrong_card_cleared_then_the_right_one(proc):
+    draft = FormDraft(proc, clock=lambda: NOW)
+    draft.apply_identity("patient", patient(Source.CHIP_VERIFIED, full_name="Người Khác"))
+    draft.clear_person("patient")
+    assert draft.value("patient.full_name").value is None
+    assert not draft.value("patient.full_name").locked
+    draft.apply_identity("patient", patient(Source.QR))  # weaker, but nothing is left to beat it
+    assert draft.value("patient.full_name").value == "Nguyễn Văn An"

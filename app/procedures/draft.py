@@ -172,6 +172,20 @@ class FormDraft:
         self._people = people
         self._counts[role] = n - 1
 
+    def clear_person(self, role: str, index: int = 0) -> None:
+        """Forget what was filled for one person (the wrong card was read, or the card was
+        taken away before the end): their fields go back to empty or their default, locks and
+        all, so the next card read fills them afresh."""
+        if self.procedure.role(role) is None or index >= self.people(role) or index < 0:
+            raise UnknownFieldError(f"{role}[{index}]")
+        for sec in self.procedure.sections_for_role(role):
+            for f in sec.fields:
+                p = self.path(sec, f, index)
+                self._slots.pop(p, None)
+                self._addresses.pop(p, None)
+            self._apply_defaults(sec, index)
+        self._people.pop((role, index), None)
+
     @staticmethod
     def path(section: SectionDef, fdef: FieldDef, index: int = 0) -> str:
         return (f"{section.id}[{index}].{fdef.id}" if section.repeated
