@@ -104,3 +104,29 @@ def test_journal_file_holds_only_document_content(tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data[0]) == {"id", "document", "created_at", "state", "reason", "attempts"}
     assert data[0]["document"]["lines"][0] == ["Mã hồ sơ / Dossier code", "HS-1"]
+
+
+def test_simulated_devices_from_configuration(tmp_path, monkeypatch):
+    """`kiosk --simulate`: the printer and the scanner are pty simulators inside the process."""
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    from app import config
+    from app.serial_devices import open_from_config
+
+    cfg = config.load(None, simulate=True,
+                      overrides=[f"kiosk.data_dir={tmp_path}"])
+    printer = open_from_config("printer", cfg)
+    scanner = open_from_config("scanner", cfg)
+    try:
+        assert printer.status().ok
+        printer.print_document(sample_receipt(), timeout=10)
+        printer.simulator.wait_for_receipts(1)
+        assert [p.name for p in (tmp_path / "printed").glob("*.png")] == ["receipt-0001.png"]
+        scanner.open()
+        scanner.simulator.scan("Xin chào")
+        assert scanner.read_scan(2).text == "Xin chào"
+    finally:
+        printer.close()
+        scanner.close()
+        printer.simulator.unplug()
+        scanner.simulator.unplug()

@@ -160,8 +160,10 @@ class EscposSerialPrinter:
                 raise DeviceUnavailableError(
                     f"printer port failed while printing: {type(exc).__name__}") from None
             if self.check_status:
-                # The paper can run out, or the cover open, in the middle of the receipt.
-                after = self._status(deadline)
+                # The paper can run out, or the cover open, in the middle of the receipt. Its own
+                # small budget: a long job that used the deadline up must not fail (and be
+                # reprinted, twice on paper) only because this check had no time left.
+                after = self._status(max(deadline, time.monotonic() + 2.0))
                 if not after.ok:
                     raise PrinterNotReadyError(after)
 
