@@ -192,7 +192,7 @@ class PrintJournal:
     # -- printing through the journal --------------------------------------------------------
 
     def print_document(self, printer: ReceiptPrinter, document: ReceiptDocument,
-              timeout: float = 20.0) -> JournalEntry:
+                       timeout: float = 20.0) -> JournalEntry:
         """Record, then print. Raises PrintFailedError (the entry stays, state "failed")."""
         return self._attempt(printer, self.add(document), timeout)
 
