@@ -130,3 +130,22 @@ def test_simulated_devices_from_configuration(tmp_path, monkeypatch):
         scanner.close()
         printer.simulator.unplug()
         scanner.simulator.unplug()
+
+
+def test_missing_font_is_a_typed_print_failure(virtual_printer, monkeypatch, tmp_path):
+    from drivers.serial import render
+
+    monkeypatch.setattr(render, "FONT_CANDIDATES", {False: [tmp_path / "no.ttf"],
+                                                    True: [tmp_path / "no.ttf"]})
+    monkeypatch.delenv("KIOSK_RECEIPT_FONT", raising=False)
+    render._font.cache_clear()
+    journal = PrintJournal()
+    printer = EscposSerialPrinter(virtual_printer.port)
+    try:
+        with pytest.raises(PrintFailedError) as info:
+            journal.print_document(printer, _doc(), timeout=5)
+    finally:
+        printer.close()
+        render._font.cache_clear()
+    assert info.value.reason == "font_missing"
+    assert journal.entries()[0].state == "failed"

@@ -18,7 +18,7 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from drivers.serial.interface import ReceiptDocument
+from drivers.serial.interface import PrinterError, ReceiptDocument
 
 # Shipped with the project (DejaVu Sans, free licence) so the output does not depend on what the
 # system has; system fonts are the fallback for a stripped-down install.
@@ -33,8 +33,12 @@ FONT_CANDIDATES = {
 }
 
 
-class FontMissingError(RuntimeError):
+class FontMissingError(PrinterError):
+    """No font to draw the receipt with: an installation fault, reported like a printer one."""
+
     reason = "font_missing"
+    vi = "Thiếu phông chữ để in biên nhận. Hãy cài lại phần mềm kiosk."
+    en = "The receipt font is missing. Reinstall the kiosk software."
 
 
 def font_path(bold: bool = False, override: str | None = None) -> Path:
