@@ -89,9 +89,19 @@ class EscposSerialPrinter:
 
     # -- status ------------------------------------------------------------------------------
 
+    def _acquire(self, deadline: float) -> None:
+        """The port lock, within the deadline: a status poll never waits forever behind a job."""
+        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise PrinterTimeoutError("the printer is busy with another job",
+                                      reason="printer_busy")
+
     def status(self, timeout: float = 2.0) -> PrinterStatus:
-        with self._lock:
-            return self._status(time.monotonic() + timeout)
+        deadline = time.monotonic() + timeout
+        self._acquire(deadline)
+        try:
+            return self._status(deadline)
+        finally:
+            self._lock.release()
 
     def _status(self, deadline: float) -> PrinterStatus:
         ser = self._port()
@@ -140,32 +150,38 @@ class EscposSerialPrinter:
     def print_document(self, document: ReceiptDocument, timeout: float = 20.0) -> None:
         data = self.render(document)  # before the lock: rasterising takes a while
         deadline = time.monotonic() + timeout
-        with self._lock:
-            if self.check_status:
-                before = self._status(deadline)
-                if not before.ok:
-                    raise PrinterNotReadyError(before)
-            ser = self._port()
-            try:
-                self._write(ser, data, deadline)
-                self._wait_drained(ser, deadline)
-            except serial.SerialTimeoutException:
-                self._drop()
-                raise PrinterTimeoutError("the printer did not take the data in time") from None
-            except PrinterTimeoutError:
-                self._drop()
-                raise
-            except PORT_ERRORS as exc:
-                self._drop()
-                raise DeviceUnavailableError(
-                    f"printer port failed while printing: {type(exc).__name__}") from None
-            if self.check_status:
-                # The paper can run out, or the cover open, in the middle of the receipt. Its own
-                # small budget: a long job that used the deadline up must not fail (and be
-                # reprinted, twice on paper) only because this check had no time left.
-                after = self._status(max(deadline, time.monotonic() + 2.0))
-                if not after.ok:
-                    raise PrinterNotReadyError(after)
+        self._acquire(deadline)
+        try:
+            self._print(data, deadline)
+        finally:
+            self._lock.release()
+
+    def _print(self, data: bytes, deadline: float) -> None:
+        if self.check_status:
+            before = self._status(deadline)
+            if not before.ok:
+                raise PrinterNotReadyError(before)
+        ser = self._port()
+        try:
+            self._write(ser, data, deadline)
+            self._wait_drained(ser, deadline)
+        except serial.SerialTimeoutException:
+            self._drop()
+            raise PrinterTimeoutError("the printer did not take the data in time") from None
+        except PrinterTimeoutError:
+            self._drop()
+            raise
+        except PORT_ERRORS as exc:
+            self._drop()
+            raise DeviceUnavailableError(
+                f"printer port failed while printing: {type(exc).__name__}") from None
+        if self.check_status:
+            # The paper can run out, or the cover open, in the middle of the receipt. Its own
+            # small budget: a long job that used the deadline up must not fail (and be
+            # reprinted, twice on paper) only because this check had no time left.
+            after = self._status(max(deadline, time.monotonic() + 2.0))
+            if not after.ok:
+                raise PrinterNotReadyError(after)
 
     @staticmethod
     def _wait_drained(ser: serial.SerialBase, deadline: float) -> None:

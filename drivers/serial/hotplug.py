@@ -78,3 +78,67 @@ class ScannerWatcher:
                     self.on_code(scan)
                 except Exception:  # a consumer bug must not kill the device thread
                     log.exception("scanner consumer failed")
+
+
+class PrinterWatcher:
+    """Polls a printer's status on its own thread for the admin view (and notices a printer
+    that was unplugged or plugged back). `on_change(status, reason)` is called when the state
+    changes: `status` is a PrinterStatus, or None when the printer cannot be reached, with
+    `reason` "ok", the first problem ("paper_out", ...) or the error reason
+    ("device_unavailable", "printer_timeout")."""
+
+    def __init__(self, printer, on_change: Callable[[object, str], None], *,
+                 interval: float = 5.0, timeout: float = 2.0) -> None:
+        self.printer = printer
+        self.on_change = on_change
+        self.interval = interval
+        self.timeout = timeout
+        self.last: tuple[object, str] | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="printer-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def poll(self) -> tuple[object, str] | None:
+        """One status query; returns (status, reason), or None when the printer was busy."""
+        from drivers.serial.interface import PrinterTimeoutError, SerialDeviceError
+
+        try:
+            status = self.printer.status(timeout=self.timeout)
+        except PrinterTimeoutError as exc:
+            if exc.reason == "printer_busy":
+                return None  # printing right now: that job reports its own outcome
+            return None, exc.reason
+        except SerialDeviceError as exc:
+            return None, exc.reason
+        problems = status.problems()
+        return status, problems[0] if problems else "ok"
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            result = self.poll()
+            if result is not None:
+                status, reason = result
+                previous = self.last
+                if previous is None or previous[1] != reason or (
+                        status is not None and previous[0] is not None
+                        and status.warnings() != previous[0].warnings()):
+                    self.last = result
+                    log.info("printer state: %s", reason)
+                    try:
+                        self.on_change(status, reason)
+                    except Exception:
+                        log.exception("printer status consumer failed")
+                else:
+                    self.last = result
+            self._stop.wait(self.interval)

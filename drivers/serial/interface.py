@@ -12,12 +12,16 @@ from typing import Protocol
 
 class SerialDeviceError(Exception):
     reason = "serial_error"
+    vi = "Thiết bị nối tiếp gặp lỗi. Vui lòng nhờ cán bộ hỗ trợ."
+    en = "A serial device failed. Please ask a member of staff."
 
 
 class DeviceUnavailableError(SerialDeviceError):
     """The port is missing, or the device was unplugged. The worker looks for it again."""
 
     reason = "device_unavailable"
+    vi = "Không kết nối được thiết bị. Hãy kiểm tra cáp và nguồn."
+    en = "The device is not connected. Check its cable and power."
 
 
 class ScannerSource(Protocol):
