@@ -122,3 +122,39 @@ def test_a_driver_exception_of_any_kind_becomes_a_transport_error():
     with pytest.raises(CardError) as exc:
         read_document(Flaky(), keys_from_identity("001090012345", date(1990, 1, 15)), ReadOptions())
     assert exc.value.reason == "transport_error"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_AT = st.one_of(st.none(), st.integers(1, 40))
+
+
+@pytest.fixture(scope="module")
+def trust(tmp_path_factory):
+    from drivers.card.virtual import write_test_trust_store
+
+    return write_test_trust_store(tmp_path_factory.mktemp("trust"))
+
+
+@settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.builds(FaultPlan, remove_at_apdu=_AT, corrupt_response_at=_AT, truncate_response_at=_AT,
+                 bad_mac_at=_AT, transient_error_at=_AT,
+                 malformed_file=st.sampled_from([None, "DG1", "DG2", "DG13", "DG14", "DG15", "SOD", "COM", "CardAccess"]),
+                 refuse_extended_length=st.booleans(), cloned=st.booleans(),
+                 tampered_file=st.sampled_from([None, "DG1", "DG2", "DG13"])),
+       st.booleans(), st.booleans())
+def test_any_combination_of_faults_ends_in_a_result_or_a_typed_error(trust, plan, pace, face):
+    try:
+        _card, r = _read(plan, ReadOptions(face=face, trust_store=trust), pace=pace)
+    except CardError as exc:
+        assert exc.reason and isinstance(exc.reason, str)
+        return
+    assert r.identity["id_number"] == "001090012345"
+    damaged = (plan.cloned or plan.tampered_file in ("DG1", "DG13") or plan.malformed_file == "SOD"
+               or (face and plan.tampered_file == "DG2"))
+    if damaged:
+        assert not r.auth.verified
+    elif plan.malformed_file is None and (plan.bad_mac_at, plan.corrupt_response_at,
+                                          plan.truncate_response_at) == (None, None, None):
+        assert r.auth.verified

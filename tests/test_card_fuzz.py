@@ -212,3 +212,34 @@ def test_tiny_chunks_and_odd_offsets_still_assemble_the_file():
     chip = _HostileChip(content, max_chunk=7)
     assert BinaryReader(allow_extended=False).read_file(chip, 0x0101, 4096) == content
     assert hashlib.sha256(content).digest()  # sanity: the content is what we hashed
+
+
+class _StrictChip(_HostileChip):
+    """Answers 6700 to any Le beyond the end of the file (or above `max_le`)."""
+
+    def __init__(self, content: bytes, max_le: int) -> None:
+        super().__init__(content)
+        self.max_le = max_le
+
+    def transmit(self, a: bytes) -> bytes:
+        if a[1] == 0xA4:
+            return b"\x90\x00"
+        self.reads += 1
+        off = (a[2] << 8) | a[3]
+        le = int.from_bytes(a[5:7], "big") if len(a) == 7 else (a[4] or 256)
+        if len(a) == 7 or le > self.max_le or off + le > len(self.content):
+            return b"\x67\x00"
+        return self.content[off:off + le] + b"\x90\x00"
+
+
+@pytest.mark.parametrize("size", [3, 20, 250, 300, 5000])
+@pytest.mark.parametrize("max_le", [256, 223, 100])
+def test_strict_chip_short_files_and_small_blocks(size, max_le):
+    content = tlv.encode(0x5F1F, bytes(range(256)) * (size // 256) + bytes(size % 256))[: max(size, 3)]
+    content = tlv.encode(0x61, content)
+    chip = _StrictChip(content, max_le)
+    reader = BinaryReader(allow_extended=True)
+    assert reader.read_file(chip, 0x0101, 64 * 1024) == content
+    assert reader.extended is False
+    if len(content) > max_le:
+        assert reader.block <= max_le

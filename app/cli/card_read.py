@@ -95,14 +95,22 @@ def _read(args: argparse.Namespace, keys: list):
         card = VirtualCard(load_profile(args.virtual))
         card.power_on()
         return read_document(card, keys, options)
-    from drivers.card.interface import ReaderUnavailableError
+    from drivers.card.interface import CardRemovedError, ReaderUnavailableError
     from drivers.card.pcsc import PcscReaderBackend
 
     backend = PcscReaderBackend(args.reader)
     readers = backend.readers()
     if not readers:
         raise ReaderUnavailableError("no reader" + (f" matching {args.reader!r}" if args.reader else ""))
-    connection = backend.connect(readers[0])
+    connection = None
+    for reader in readers:  # the first reader that holds a card
+        try:
+            connection = backend.connect(reader)
+            break
+        except CardRemovedError:
+            continue
+    if connection is None:
+        raise CardRemovedError("no card on the reader")
     try:
         return read_document(connection, keys, options)
     finally:

@@ -71,7 +71,7 @@ class BinaryReader:
                 select_ef(t, fid)
                 return
             except (TransportError, StatusWordError) as exc:
-                if not _transient(exc) or attempt == 2:
+                if not is_transient(exc) or attempt == 2:
                     raise
                 log.info("SELECT %04X: transient %s, retrying", fid, exc.reason)
 
@@ -81,13 +81,19 @@ class BinaryReader:
         buf = bytearray()
         total: int | None = None
         transient = 0
+        probe_header = False
         while total is None or len(buf) < total:
             want = self.block if total is None else min(self.block, total - len(buf))
             if total is None and len(buf) < 6:
-                want = max(want, 6)
+                want = 4 if probe_header else max(want, 6)
             try:
                 chunk = self._read(t, len(buf), want)
             except (WrongLengthError, NotSupportedError) as exc:
+                if total is None and not self.extended and not probe_header:
+                    # Strict cards refuse an Le beyond the end of a short file: learn the size
+                    # from the first bytes, then read exactly what is left.
+                    probe_header = True
+                    continue
                 # The card (or reader) does not take this block size: go smaller.
                 if not self._shrink():
                     raise
@@ -95,7 +101,7 @@ class BinaryReader:
                          self.block, self.extended)
                 continue
             except (TransportError, StatusWordError) as exc:
-                if not _transient(exc):
+                if not is_transient(exc):
                     raise
                 transient += 1
                 if transient > MAX_RETRIES:
@@ -124,7 +130,7 @@ class BinaryReader:
         return bytes(buf)
 
 
-def _transient(exc: Exception) -> bool:
+def is_transient(exc: Exception) -> bool:
     """Worth retrying at the same offset: the link failed, or the card said "no diagnosis"
     (6F00) or "memory/state" trouble (64xx, 65xx). Never for access or file errors."""
     if isinstance(exc, TransportError):

@@ -25,7 +25,7 @@ from drivers.card import security_infos as si
 from drivers.card.access_keys import MAX_ATTEMPTS, AccessKey
 from drivers.card.errors import (AccessDeniedError, AuthenticationFailedError, CardProtocolError,
                                  NotSupportedError, ReadCancelledError, StatusWordError)
-from drivers.card.facts import FAILED, NOT_SUPPORTED, PASSED, AuthFacts
+from drivers.card.facts import FAILED, NOT_CHECKED, NOT_SUPPORTED, PASSED, AuthFacts
 from drivers.card.interface import CardError, CardRemovedError, Transceiver, TransportError
 from drivers.card.lds import CARD_ACCESS, COM, DG1, DG2, DG13, DG14, DG15, SOD, FileSpec
 from drivers.card.lds import com as com_mod
@@ -155,19 +155,20 @@ def _open(link: _Link, keys: list[AccessKey], options: ReadOptions, stats: ReadS
         attempts += 1
         stats.access_attempts = attempts
         try:
+            sm = None
             if pace_info is not None:
                 try:
                     sm = pace.authenticate(link, key, pace_info)
                     stats.protocol = "PACE-ECDH-GM-" + si.PACE_ECDH_GM[pace_info.oid].upper()
-                except (NotSupportedError, CardProtocolError) as exc:
-                    if key.kind != "mrz":
+                except (NotSupportedError, CardProtocolError, StatusWordError) as exc:
+                    if isinstance(exc, AuthenticationFailedError):
                         raise
-                    log.info("PACE failed (%s): trying BAC", exc.reason)
+                    # PACE announced but not working: BAC for MRZ keys from now on.
+                    log.info("PACE failed (%s): falling back to BAC", exc.reason)
                     pace_info = None
-                    files.select_aid(link)
-                    sm = bac.authenticate(link, key)
-                    stats.protocol = "BAC-3DES"
-            else:
+                    if key.kind != "mrz":
+                        continue
+            if sm is None:
                 files.select_aid(link)
                 sm = bac.authenticate(link, key)
                 stats.protocol = "BAC-3DES"
@@ -289,15 +290,20 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
             facts.active_authentication = NOT_SUPPORTED
         else:
             report("active_auth")
-            try:
-                ok = active_auth.authenticate(channel, dg15_key,
-                                              dg14_infos.active_auth_signature_oid if dg14_infos else None)
-                facts.active_authentication = PASSED if ok else FAILED
-            except (CardRemovedError, ReadCancelledError):
-                raise
-            except CardError as exc:
-                facts.active_authentication = FAILED
-                facts.notes["active_authentication"] = exc.reason
+            sig_oid = dg14_infos.active_auth_signature_oid if dg14_infos else None
+            for attempt in (1, 2):
+                try:
+                    ok = active_auth.authenticate(channel, dg15_key, sig_oid)
+                    facts.active_authentication = PASSED if ok else FAILED
+                    break
+                except (CardRemovedError, ReadCancelledError):
+                    raise
+                except CardError as exc:
+                    if files.is_transient(exc) and attempt == 1:
+                        continue  # a link hiccup is not a clone: ask once more
+                    # Still only a link problem: unknown, not failed.
+                    facts.active_authentication = NOT_CHECKED if files.is_transient(exc) else FAILED
+                    facts.notes["active_authentication"] = exc.reason
     # Chip Authentication last: a clone fails it and the channel is gone afterwards.
     if options.chip_auth:
         if dg14_infos is None or not dg14_infos.chip_auth_keys:
@@ -317,7 +323,7 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
             except (CardRemovedError, ReadCancelledError):
                 raise
             except CardError as exc:
-                facts.chip_authentication = FAILED
+                facts.chip_authentication = NOT_CHECKED if files.is_transient(exc) else FAILED
                 facts.notes["chip_authentication"] = exc.reason
 
     report("passive_auth")
