@@ -216,7 +216,7 @@ def test_watcher_survives_a_failing_consumer(virtual_scanner):
 
 
 @settings(max_examples=60, deadline=None)
-@given(payloads=st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
+@given(payloads=st.lists(st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")),
                                  min_size=1, max_size=40).filter(lambda t: t.strip()),
                          min_size=1, max_size=5),
        ending=st.sampled_from(["\r", "\n", "\r\n"]),
