@@ -244,3 +244,36 @@ def test_shipped_profiles_are_fake_and_complete():
     for n in names:
         p = profile(n)
         assert p.face_image is not None and p.face_image.exists(), n
+
+
+def test_no_personal_data_in_logs(caplog):
+    import logging
+
+    p = profile("mother-2021")
+    caplog.set_level(logging.DEBUG)
+    read_document(VirtualCard(p), keys_for(p), ReadOptions())
+    with pytest.raises(AccessDeniedError):
+        read_document(VirtualCard(p), keys_from_identity("036195000000", date(1995, 6, 20)), ReadOptions())
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "access granted" in text  # the log is there, and says something useful
+    i = p.identity
+    for value in (i["id_number"], i["id_number"][-6:], i["id_number"][-9:], i["full_name"], "LE THI HOA",
+                  "950620", "20/06/1995", i["birth_date"], i["place_of_residence"], i["mother_name"]):
+        assert value not in text
+
+
+def test_mrz_override_changes_the_bac_key_only():
+    p = profile(pace=False)
+    p.mrz_overrides = {"expiry_date": "991231"}  # MRZ says "no expiry", DG13 says 2030
+    r = read_document(VirtualCard(p), keys_for(p), ReadOptions(face=False))
+    assert r.mrz["expiry_date"] == "991231" and r.mrz["check_digits_ok"]
+    assert r.identity["expiry_date"] == "2030-01-15"
+    assert r.stats.access_attempts == 3  # rule, next milestone, then 991231
+
+
+def test_card_without_a_face_image_has_no_dg2():
+    p = profile()
+    p.face_image = None
+    r = read_document(VirtualCard(p), keys_for(p), ReadOptions(face=True))
+    assert r.face_jpeg is None and "DG2" not in r.files and r.warnings == []
+    assert r.auth.data_group_hashes == "passed"

@@ -8,6 +8,8 @@ CardConnectionDecorator: the layers above do not know whether they speak in clea
 
 from __future__ import annotations
 
+import hmac
+
 from drivers.card import apdu as apdu_mod
 from drivers.card import crypto, tlv
 from drivers.card.errors import CardProtocolError, SecureMessagingError
@@ -107,7 +109,7 @@ class SecureMessaging:
                 raise SecureMessagingError("unexpected object in secure messaging response")
         if mac is None or do99 is None or len(do99.value) != 2:
             raise SecureMessagingError("response lacks DO99 or DO8E")
-        if mac != self.mac(covered):
+        if not hmac.compare_digest(mac, self.mac(covered)):
             raise SecureMessagingError("response MAC does not verify")
         plain = b""
         if do87 is not None:
@@ -144,7 +146,7 @@ class SecureMessaging:
                 le = int.from_bytes(it.value, "big") or (65536 if len(it.value) == 2 else 256)
             elif it.tag == 0x8E:
                 mac = it.value
-        if mac is None or mac != self.mac(header + covered):
+        if mac is None or not hmac.compare_digest(mac, self.mac(header + covered)):
             raise SecureMessagingError("command MAC does not verify")
         return apdu_mod.command(cla & ~0x0C & 0xFF, ins, p1, p2, body, le, extended=(le or 0) > 256 or len(body) > 255)
 

@@ -80,11 +80,23 @@ def _spki(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 
 def build_mrz(profile: CardProfile) -> str:
+    """The card's TD1. Overrides ("mrz" in the profile): "lines" (the exact lines, e.g. copied
+    from a `--json` read) or "expiry_date" / "birth_date" as YYMMDD, to make the MRZ (and so
+    the BAC key) differ from DG13 the way a misprinted or misread card would."""
     ident = profile.identity
     expiry = date.fromisoformat(ident["expiry_date"]) if ident.get("expiry_date") else None
     text = mrz.build_vn_td1(ident["id_number"], date.fromisoformat(ident["birth_date"]),
                             ident.get("sex", ""), expiry, ascii_name(ident["full_name"]))
-    lines = profile.mrz_overrides.get("lines")
+    o = profile.mrz_overrides
+    for key, start in (("birth_date", 30), ("expiry_date", 38)):
+        value = o.get(key)
+        if isinstance(value, str) and len(value) == 6 and value.isdigit():
+            text = text[:start] + value + mrz.check_digit(value) + text[start + 7:]
+    if o.get("birth_date") or o.get("expiry_date"):
+        l1, l2 = text[:30], text[30:60]
+        l2 = l2[:29] + mrz.check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
+        text = l1 + l2 + text[60:]
+    lines = o.get("lines")
     if isinstance(lines, list) and all(isinstance(x, str) for x in lines):
         text = "".join(lines)
     return text
