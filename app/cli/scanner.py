@@ -141,6 +141,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         # A hand-held scanner sends whenever someone scans: repeat, so a listener that opens the
         # port after the first scan (pyserial flushes input on open) still gets the payload.
         while not done.wait(args.interval):
+            if scanner.unread():
+                # Nobody took the last scan: on a real line it is gone, not queued for later.
+                scanner.discard_unread()
             scanner.scan(payload, aim=args.aim)
             sent += 1
             if args.repeat and sent >= args.repeat:

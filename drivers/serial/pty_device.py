@@ -10,8 +10,11 @@ one stable path.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import select
+import sys
+import termios
 import threading
 import tty
 from pathlib import Path
@@ -96,14 +99,31 @@ class PtyDevice:
 
     # -- I/O ---------------------------------------------------------------------------------
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes, timeout: float = 2.0) -> None:
+        """Send bytes to the kiosk. Raises TimeoutError when the line stays full (nobody reads
+        the port) instead of blocking the simulator for ever."""
         with self._write_lock:
             if self.master is None:
                 raise OSError("unplugged")
             view = memoryview(data)
             while view:
+                _, ready, _ = select.select([], [self.master], [], timeout)
+                if not ready:
+                    raise TimeoutError("nobody reads the port")
                 n = os.write(self.master, view)
                 view = view[n:]
+
+    def unread(self) -> int:
+        """Bytes written to the kiosk that it has not read yet."""
+        if self._slave is None:
+            return 0
+        buf = fcntl.ioctl(self._slave, termios.FIONREAD, b"\0\0\0\0")
+        return int.from_bytes(buf, sys.byteorder)
+
+    def discard_unread(self) -> None:
+        """Drop what the kiosk has not read (a scan nobody listened to is lost on a real line)."""
+        if self._slave is not None:
+            termios.tcflush(self._slave, termios.TCIFLUSH)
 
     def _loop(self) -> None:
         master = self.master
