@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.config import SIMULATOR, Config
+from app.errors import ConfigError
 from drivers.serial.ports import PortLocator
 
 
@@ -18,6 +19,15 @@ def _locator(section: str, cfg: Config) -> PortLocator:
     usb = cfg[f"{section}.usb_id"]
     return PortLocator(port=cfg[f"{section}.port"], search=tuple(cfg[f"{section}.search"]),
                        usb_ids=(usb,) if usb else ())
+
+
+def _configured_locator(section: str, cfg: Config) -> PortLocator:
+    """The locator of a real device; a device with no way to find it is a configuration error
+    (said once at start-up, not as "unavailable" for ever)."""
+    locator = _locator(section, cfg)
+    if not (locator.port or locator.search or locator.usb_ids):
+        raise ConfigError(f"{section}.port", "a serial port (or set search / usb_id)", "")
+    return locator
 
 
 def open_from_config(kind: str, cfg: Config) -> Any:
@@ -32,7 +42,6 @@ def printer_from_config(cfg: Config) -> Any:
     from drivers.serial.escpos_printer import EscposSerialPrinter
 
     simulator = None
-    locator = _locator("printer", cfg)
     if cfg["printer.driver"] == SIMULATOR:
         from drivers.serial.virtual_printer import VirtualPrinter
 
@@ -47,6 +56,8 @@ def printer_from_config(cfg: Config) -> Any:
         simulator = VirtualPrinter(cfg["printer.width_dots"], on_receipt=save)
         simulator.plug()
         locator = PortLocator(port=simulator.path or "")
+    else:
+        locator = _configured_locator("printer", cfg)
     printer = EscposSerialPrinter(locator, baudrate=cfg["printer.baudrate"],
                                   width_dots=cfg["printer.width_dots"],
                                   qr_mode=cfg["printer.qr_mode"],
@@ -59,13 +70,14 @@ def scanner_from_config(cfg: Config) -> Any:
     from drivers.serial.scanner import SerialScanner
 
     simulator = None
-    locator = _locator("scanner", cfg)
     if cfg["scanner.driver"] == SIMULATOR:
         from drivers.serial.virtual_scanner import VirtualScanner
 
         simulator = VirtualScanner()
         simulator.plug()
         locator = PortLocator(port=simulator.path or "")
+    else:
+        locator = _configured_locator("scanner", cfg)
     scanner = SerialScanner(locator, baudrate=cfg["scanner.baudrate"],
                             line_ending=cfg["scanner.line_ending"],
                             partial_timeout=cfg["scanner.partial_timeout_ms"] / 1000)

@@ -149,3 +149,20 @@ def test_missing_font_is_a_typed_print_failure(virtual_printer, monkeypatch, tmp
         render._font.cache_clear()
     assert info.value.reason == "font_missing"
     assert journal.entries()[0].state == "failed"
+
+
+def test_real_driver_without_a_port_is_a_configuration_error(tmp_path, monkeypatch):
+    from app import config
+    from app.errors import ConfigError
+    from app.serial_devices import open_from_config
+
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    cfg = config.load(None, overrides=["printer.driver=escpos-serial", "scanner.driver=serial"])
+    for kind in ("printer", "scanner"):
+        with pytest.raises(ConfigError) as info:
+            open_from_config(kind, cfg)
+        assert info.value.key == f"{kind}.port"
+    cfg = config.load(None, overrides=["printer.driver=escpos-serial",
+                                       "printer.search=/dev/ttyUSB*"])
+    assert open_from_config("printer", cfg).locator.search == ("/dev/ttyUSB*",)

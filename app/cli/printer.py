@@ -53,12 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _printer(args: argparse.Namespace, **extra):
-    from app.serial_devices import _locator
+    from app.serial_devices import _configured_locator
     from drivers.serial.escpos_printer import EscposSerialPrinter
     from drivers.serial.ports import PortLocator
 
     cfg = load_config(args)
-    locator = PortLocator(port=args.port) if args.port else _locator("printer", cfg)
+    locator = PortLocator(port=args.port) if args.port else _configured_locator("printer", cfg)
     return EscposSerialPrinter(locator, baudrate=args.baudrate or cfg["printer.baudrate"],
                                width_dots=getattr(args, "width_dots", None)
                                or cfg["printer.width_dots"], **extra)

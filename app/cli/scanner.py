@@ -69,13 +69,13 @@ def _parse(text: str) -> dict:
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
-    from app.serial_devices import _locator
+    from app.serial_devices import _configured_locator
     from drivers.serial.interface import DeviceUnavailableError
     from drivers.serial.ports import PortLocator
     from drivers.serial.scanner import SerialScanner
 
     cfg = load_config(args)
-    locator = PortLocator(port=args.port) if args.port else _locator("scanner", cfg)
+    locator = PortLocator(port=args.port) if args.port else _configured_locator("scanner", cfg)
     scanner = SerialScanner(locator, baudrate=args.baudrate or cfg["scanner.baudrate"],
                             line_ending=args.line_ending or cfg["scanner.line_ending"],
                             partial_timeout=cfg["scanner.partial_timeout_ms"] / 1000)
