@@ -25,7 +25,8 @@ from drivers.card.files import EMRTD_AID
 from drivers.card.interface import CardRemovedError
 from drivers.card.sm import SecureMessaging
 from drivers.card.virtual.faults import FaultPlan
-from drivers.card.virtual.personalize import PACE_OID, personalise
+from drivers.card.security_infos import encode_oid
+from drivers.card.virtual.personalize import CA_OID, PACE_OID, personalise
 from drivers.card.virtual.profile import CardProfile
 
 log = logging.getLogger(__name__)
@@ -230,8 +231,7 @@ class VirtualCard:
         if self._rnd_ic is None or len(data) != 40:
             raise _Reply(SW["conditions"])
         rnd_ic, self._rnd_ic = self._rnd_ic, None
-        key = AccessKey("mrz", document_number=self.p.mrz_text[5:14].rstrip("<"),
-                        birth_date=self.p.mrz_text[30:36], expiry_date=self.p.mrz_text[38:44])
+        key = self._mrz_key()
         k_enc, k_mac = bac.derive_keys(bac.key_seed(key.mrz_information()))
         e_ifd, m_ifd = data[:32], data[32:]
         if not hmac.compare_digest(crypto.retail_mac(k_mac, crypto.pad(e_ifd, 8)), m_ifd):
@@ -248,6 +248,11 @@ class VirtualCard:
                                             int.from_bytes(rnd_ic[4:] + rnd_ifd[4:], "big")))
         return answer
 
+    def _mrz_key(self) -> AccessKey:
+        """The BAC / PACE-MRZ key is what the chip's own MRZ says (TD1 positions)."""
+        m = self.p.mrz_text
+        return AccessKey.mrz(m[5:14].rstrip("<"), m[30:36], m[38:44])
+
     def _start_session(self, sm: SecureMessaging) -> None:
         # The answer to this command goes out in clear; SM applies from the next command.
         self._next_sm = sm
@@ -260,24 +265,18 @@ class VirtualCard:
             raise _Reply(SW["data"]) from None
         oid = items.get(0x80, b"")
         if p1 == 0xC1 and p2 == 0xA4:  # PACE
-            from drivers.card.security_infos import encode_oid
-
             if not self.profile.card.pace or oid != encode_oid(PACE_OID):
                 raise _Reply(SW["params"])
             ref = items.get(0x83, b"")
             if ref == b"\x02":
                 key = AccessKey.can(self.p.can)
             elif ref == b"\x01":
-                key = AccessKey("mrz", document_number=self.p.mrz_text[5:14].rstrip("<"),
-                                birth_date=self.p.mrz_text[30:36], expiry_date=self.p.mrz_text[38:44])
+                key = self._mrz_key()
             else:
                 raise _Reply(SW["params"])
             self._pace = {"kpi": pace.k_pi(key, "aes128"), "step": 0}
             return b""
         if p1 == 0x41 and p2 == 0xA4 and self.authenticated and self.p.ca_key is not None:
-            from drivers.card.security_infos import encode_oid
-            from drivers.card.virtual.personalize import CA_OID
-
             if oid != encode_oid(CA_OID):
                 raise _Reply(SW["params"])
             self._mse_ca = True
