@@ -23,15 +23,42 @@ def kiosk(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.Co
                           input=stdin, timeout=120)
 
 
+PROC = "hospital_bhyt_checkin"
+
+
+def valid_payload() -> dict:
+    """A payload as the kiosk's procedures build it (app.procedures validates what we queue)."""
+    from datetime import date
+
+    from app.hospital.checkin import lookup_insurance
+    from app.hospital.insurance import SimulatedInsuranceGateway
+    from app.identity.model import IdentityRecord, Source
+    from app.procedures import FormDraft, load_catalog
+    from app.procedures.consent import load_consent
+    from app.procedures.vntime import now_vn
+
+    now = now_vn()
+    draft = FormDraft(load_catalog().get(PROC), clock=lambda: now)
+    draft.apply_identity("patient", IdentityRecord(
+        source=Source.CHIP_VERIFIED, id_number="001090012345", full_name="Nguyễn Văn A",
+        birth_date=date(1990, 1, 15), sex="Nam",
+        place_of_residence="Số 12 Lý Thường Kiệt, Phường Hàng Bài, Quận Hoàn Kiếm, Hà Nội"))
+    lookup_insurance(draft, SimulatedInsuranceGateway(today=lambda: now.date()))
+    draft.set("patient.phone", "0912 345 678")
+    draft.set("visit.department", "noi")
+    draft.set("visit.reason", "Đau đầu")
+    return draft.to_submission(load_consent("hospital").accept("vi", at=now))
+
+
 @pytest.fixture
 def data(tmp_path):
-    f = tmp_path / "form.json"
-    f.write_text(json.dumps({"guest": {"name": "Nguyễn Văn A"}, "room": "101"}), "utf-8")
+    (tmp_path / "form.json").write_text(json.dumps(valid_payload(), ensure_ascii=False),
+                                        "utf-8")
     return tmp_path
 
 
 def test_submit_prints_the_code_once_durable(data):
-    res = kiosk(data, "outbox", "submit", "--procedure", "lodging.notify", "--data",
+    res = kiosk(data, "outbox", "submit", "--procedure", PROC, "--data",
                 str(data / "form.json"), "--deadline", "2026-11-23T23:00")
     assert res.returncode == 0, res.stderr
     code = res.stdout.strip()
@@ -40,17 +67,18 @@ def test_submit_prints_the_code_once_durable(data):
     item = ob.item(code)
     assert item.state == "queued" and item.deadline.isoformat() == "2026-11-23T16:00:00+00:00"
     ob.close()
-    res = kiosk(data, "outbox", "submit", "--procedure", "lodging.notify", "--data", "-",
-                "--json", stdin='{"a": 1}')
+    res = kiosk(data, "outbox", "submit", "--procedure", PROC, "--data", "-",
+                "--json", stdin=(data / "form.json").read_text("utf-8"))
     out = json.loads(res.stdout)
     assert set(out) == {"dossier_code", "idempotency_key", "created_at"}
 
 
 @pytest.mark.parametrize("content, procedure, expected", [
-    ("{not json", "lodging.notify", "not valid JSON"),
-    ("[1, 2]", "lodging.notify", "JSON object"),
+    ("{not json", PROC, "not valid JSON"),
+    ("[1, 2]", PROC, "JSON object"),
     ('{"a": 1}', "Bad Procedure", "procedure id"),
-    ("{}", "lodging.notify", "non-empty"),
+    ('{"a": 1}', "no_such_procedure", "procedure_id: unknown_procedure"),
+    ('{"procedure_id": "hospital_bhyt_checkin", "fields": {}}', PROC, "consent: consent_missing"),
 ])
 def test_submit_refuses_bad_input(data, content, procedure, expected):
     (data / "bad.json").write_text(content)
@@ -62,7 +90,7 @@ def test_submit_refuses_bad_input(data, content, procedure, expected):
 
 
 def test_status_list_show_retry_purge_rotate(data):
-    codes = [kiosk(data, "outbox", "submit", "--procedure", "a.b", "--data",
+    codes = [kiosk(data, "outbox", "submit", "--procedure", PROC, "--data",
                    str(data / "form.json")).stdout.strip() for _ in range(2)]
     ob = Outbox.open(data / "outbox.sqlite3", data / "outbox.key")
     ob.db.execute("UPDATE outbox SET state='held', last_error='http_503' WHERE dossier_code=?",
@@ -78,6 +106,7 @@ def test_status_list_show_retry_purge_rotate(data):
     assert {"dossier_code", "procedure_id", "state", "agency_status", "created_at",
             "updated_at", "attempts", "deadline", "last_error"} <= set(item)
     assert "Nguyễn" not in json.dumps(listed, ensure_ascii=False)
+    assert "001090012345" not in json.dumps(listed)
     shown = json.loads(kiosk(data, "outbox", "show", codes[1], "--json").stdout)
     assert shown["state"] == "queued"
     retried = json.loads(kiosk(data, "outbox", "retry", codes[0], "--json").stdout)
@@ -92,7 +121,7 @@ def test_status_list_show_retry_purge_rotate(data):
 
 
 def test_sync_once_with_the_embedded_endpoint(data):
-    code = kiosk(data, "outbox", "submit", "--procedure", "a.b", "--data",
+    code = kiosk(data, "outbox", "submit", "--procedure", PROC, "--data",
                  str(data / "form.json")).stdout.strip()
     res = kiosk(data, "--simulate", "sync", "--once", "--json")
     assert res.returncode == 0, res.stderr
@@ -112,7 +141,7 @@ def test_sync_once_to_a_served_endpoint_registered_by_cli(data, endpoint_factory
     res = kiosk(data, "endpoint", "add-kiosk", "--db", ep.db, "--kiosk-id", "kiosk-cli",
                 "--secret-file", str(data / "kiosk.secret"), "--json")
     assert json.loads(res.stdout) == {"kiosk_id": "kiosk-cli", "registered": True}
-    kiosk(data, "outbox", "submit", "--procedure", "a.b", "--data", str(data / "form.json"))
+    kiosk(data, "outbox", "submit", "--procedure", PROC, "--data", str(data / "form.json"))
     res = kiosk(data, "--set", f"sync.endpoint_url={ep.url}", "--set", "kiosk.id=kiosk-cli",
                 "sync", "--once")
     assert res.returncode == 0 and "delivered=1" in res.stdout, res.stderr

@@ -272,3 +272,11 @@ def test_outbox_imports_no_qt():
                           "if m.startswith(('PySide6', 'shiboken'))])"],
                          capture_output=True, text=True, cwd=os.getcwd())
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_deadline_taken_from_a_procedures_payload(ob):
+    code = ob.submit("lodging_residence_notification",
+                     {"fields": {}, "deadline": "2026-11-23T23:00:00+07:00"}).dossier_code
+    assert ob.item(code).deadline == datetime(2026, 11, 23, 16, 0, tzinfo=timezone.utc)
+    code = ob.submit("a.b", {"deadline": "not a date"}).dossier_code
+    assert ob.item(code).deadline is None

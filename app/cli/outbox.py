@@ -39,15 +39,22 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> int:
 
 
 def _validate(procedure_id: str, payload: dict) -> None:
-    """Procedure-level rules belong to app.procedures; use them when that part offers them.
-    Without it the outbox still checks the JSON shape and the procedure id format."""
-    try:
-        from app import procedures
-    except ImportError:  # pragma: no cover - the package exists in this tree
-        return
-    validate = getattr(procedures, "validate_submission", None)
-    if validate is not None:
-        validate(procedure_id, payload)
+    """The outbox checks the shape (procedure id format, a non-empty JSON object); the rules of
+    each procedure belong to app.procedures.validate_submission, which lists field errors.
+    Only field paths and reason codes are shown: never the values (personal data)."""
+    from app.outbox.store import PROCEDURE_ID
+
+    if not PROCEDURE_ID.match(procedure_id):
+        raise OutboxInvalidError("mã thủ tục phải gồm chữ thường, số, '.', '_' hoặc '-'",
+                                 "procedure id must be lower-case letters, digits, '.', '_', '-'")
+    from app.procedures import validate_submission
+
+    errors = validate_submission(procedure_id, payload)
+    if errors:
+        listed = "; ".join(f"{e.path or '(payload)'}: {e.reason}" for e in errors[:10])
+        more = f" (+{len(errors) - 10})" if len(errors) > 10 else ""
+        raise OutboxInvalidError(f"{len(errors)} lỗi: {listed}{more}",
+                                 f"{len(errors)} error(s): {listed}{more}")
 
 
 def cmd_submit(args: argparse.Namespace) -> int:

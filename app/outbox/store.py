@@ -172,6 +172,18 @@ def _check_submission(procedure_id: str, payload: Any, deadline: datetime | None
     return body
 
 
+def _payload_deadline(payload: dict) -> datetime | None:
+    """A payload built by app.procedures carries its legal deadline (the lodging 23:00 / 08:00
+    rule) as ISO text: the queue orders by it even when the caller passed none."""
+    text = payload.get("deadline")
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 class Outbox:
     """One connection to the outbox file. Thread-safe (one lock); open one per thread anyway
     when the work is long (the sync worker does), so the UI never waits behind the network."""
@@ -343,6 +355,8 @@ class Outbox:
         prepared = []
         for procedure_id, payload, deadline, priority in entries:
             body = _check_submission(procedure_id, payload, deadline, priority)
+            if deadline is None:
+                deadline = _payload_deadline(payload)
             if deadline is not None and deadline.tzinfo is None:
                 deadline = deadline.replace(tzinfo=VN_TZ)  # naive deadlines are Vietnam time
             prepared.append((procedure_id, body, deadline, priority))
