@@ -26,12 +26,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "transport_error": (
         "Đọc thẻ bị gián đoạn. Vui lòng đặt lại thẻ vào giữa đầu đọc.",
         "Reading was interrupted. Place the card again in the middle of the reader."),
-    "card_protocol_error": (
+    "protocol_error": (
         "Thẻ trả về dữ liệu không hợp lệ. Vui lòng thử lại hoặc nhờ cán bộ hỗ trợ.",
         "The card returned data that is not valid. Try again or ask a member of staff."),
-    "secure_messaging_error": (
+    "secure_messaging": (
         "Kết nối bảo mật với thẻ bị lỗi. Vui lòng đặt lại thẻ.",
         "The secure connection to the card failed. Place the card again."),
+    "card_not_supported": (
+        "Thẻ này không được hỗ trợ hoặc không đọc được. Vui lòng nhờ cán bộ hỗ trợ.",
+        "This card is not supported or cannot be read. Please ask a member of staff."),
     "timeout": (
         "Thẻ không trả lời kịp. Vui lòng đặt lại thẻ.",
         "The card did not answer in time. Place the card again."),
@@ -50,7 +53,33 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Reasons that share the words of another: the citizen's next step is the same.
+_SAME_AS = {
+    "authentication_failed": "access_denied",
+    "cancelled": "card_removed",
+    "vpcd_unavailable": "reader_unavailable",
+    "card_error": "protocol_error",
+    "status_word": "card_not_supported",
+    "file_not_found": "card_not_supported",
+    "security_status": "card_not_supported",
+    "wrong_length": "card_not_supported",
+    "not_supported": "card_not_supported",
+    "online_unavailable": "protocol_error",
+    "camera_error": "camera_unavailable",
+    "serial_error": "device_unavailable",
+    "printer_error": "device_unavailable",
+    "printer_timeout": "device_unavailable",
+    "printer_not_ready": "device_unavailable",
+    "font_missing": "device_unavailable",
+}
+
+
+def known(reason: str) -> bool:
+    return reason in _TEXTS or reason in _SAME_AS
+
+
 def text(reason: str, lang: str) -> str:
+    reason = _SAME_AS.get(reason, reason)
     vi, en = _TEXTS.get(reason, _TEXTS["bug"])
     return vi if lang == "vi" else en
 
@@ -59,12 +88,9 @@ def for_exception(exc: BaseException, lang: str) -> str:
     if isinstance(exc, KioskError):
         return exc.message(lang)
     reason = getattr(exc, "reason", None)
-    if isinstance(reason, str) and reason in _TEXTS:
+    if isinstance(reason, str) and known(reason):
         return text(reason, lang)
     if isinstance(reason, str):
-        # a typed driver error without its own words yet: the closest general message
         log.warning("no message for error reason %s", reason)
-        family = "card_protocol_error" if reason.startswith(("card", "sod", "dg")) else "bug"
-        return text(family, lang)
     log.error("unexpected error: %s", type(exc).__name__)
     return text("bug", lang)

@@ -219,6 +219,11 @@ class KioskApplication:
         if services.sync_bridge is not None:
             services.sync_bridge.report.connect(self._on_sync_report)
         self._start_workers()
+        # The address package takes ~0.3 s to import on first use, inside the submission's
+        # address conversion on the main thread: import it now, on a worker, instead.
+        from app.ui.tasks import run_in_background
+
+        run_in_background(lambda: __import__("app.addresses") and __import__("vietnamadminunits"))
 
     def _load_fonts(self) -> None:
         for font in (ASSETS / "fonts").glob("*.ttf"):

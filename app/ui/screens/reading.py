@@ -54,6 +54,7 @@ class ReadingScreen(Screen):
         controller.read_progress.connect(self._progress)
         controller.read_result.connect(self._result)
         self._facts: list[tuple[str, str]] = []
+        self._current = ""
         self.retranslate()
 
     def _names(self) -> dict[str, str]:
@@ -72,19 +73,30 @@ class ReadingScreen(Screen):
 
     def enter(self) -> None:
         self.clear()
+        session = self.controller.session
+        needs_face = bool(session and session.procedure.needs_face)
+        for w in self.rows["DG2"]:
+            w.setVisible(needs_face)
 
     def clear(self) -> None:
         for _, bar in self.rows.values():
             bar.setValue(0)
         self.face.clear()
         self._facts = []
+        self._current = ""
         self._show_badges()
         self.cont.setEnabled(False)
 
     def _progress(self, step: str, done: int, total: int) -> None:
-        row = self.rows.get(step)
-        if row:
-            row[1].setValue(100 if total <= 0 else min(100, int(100 * done / total)))
+        """A step reports as it starts and as bytes arrive; the previous one is then complete."""
+        step = {"active_auth": "chip_auth"}.get(step, step)
+        if step not in self.rows:
+            return  # files the citizen need not see (EF.COM, DG14, DG15) and the final "done"
+        if self._current and self._current != step:
+            self.rows[self._current][1].setValue(100)
+        self._current = step
+        if total > 0:
+            self.rows[step][1].setValue(min(100, int(100 * done / total)))
 
     def _result(self, result, record) -> None:
         for _, bar in self.rows.values():

@@ -1,0 +1,37 @@
+"""Every typed driver error reaches the citizen as words they can act on, in both languages."""
+
+import importlib
+import pkgutil
+
+import drivers
+from app import messages
+from app.errors import KioskError
+
+
+def all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from all_subclasses(sub)
+
+
+def test_every_driver_error_reason_has_words():
+    for mod in pkgutil.walk_packages(drivers.__path__, "drivers."):
+        importlib.import_module(mod.name)
+    reasons = set()
+    for base in (Exception,):
+        for cls in all_subclasses(base):
+            if cls.__module__.startswith("drivers.") and isinstance(getattr(cls, "reason", None),
+                                                                    str):
+                reasons.add(cls.reason)
+    assert {"card_removed", "access_denied", "camera_unavailable"} <= reasons
+    missing = sorted(r for r in reasons if not messages.known(r))
+    assert not missing, f"add these reasons to app/messages.py: {missing}"
+    for r in reasons:
+        assert messages.text(r, "vi") != messages.text(r, "en")
+
+
+def test_unknown_errors_are_reported_as_bugs_without_their_message(caplog):
+    text = messages.for_exception(ValueError("Nguyễn Văn An 001090012345"), "vi")
+    assert text == messages.text("bug", "vi")
+    assert "Nguyễn" not in caplog.text and "001090012345" not in caplog.text
+    assert messages.for_exception(KioskError("Lỗi", "Error"), "en") == "Error"
