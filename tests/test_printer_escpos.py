@@ -48,6 +48,7 @@ def test_receipt_prints_qr_and_vietnamese_raster(printer, virtual_printer):
     [got] = virtual_printer.wait_for_receipts(1)
     assert got.cut
     assert virtual_printer.unknown_commands == []
+    assert virtual_printer.errors == []
     # The native QR command carried the lookup URL, and the rendered paper decodes to it.
     assert got.qr_payloads == [URL]
     assert _decoded(got.image) == [URL]

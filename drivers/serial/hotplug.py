@@ -51,8 +51,11 @@ class ScannerWatcher:
         if connected != self.connected:
             self.connected = connected
             port = self.scanner.port_name if connected else None
-            log.info("scanner %s", f"connected on {port}" if connected else "disconnected")
-            self.on_state(connected, port)
+            log.info("scanner %s", "connected" if connected else "disconnected")
+            try:
+                self.on_state(connected, port)
+            except Exception:  # a consumer bug must not kill the device thread
+                log.exception("scanner state consumer failed")
 
     def _run(self) -> None:
         ever_connected = False

@@ -30,6 +30,7 @@ class PtyDevice:
         self._thread: threading.Thread | None = None
         self._write_lock = threading.Lock()
         self.plug_count = 0
+        self.errors: list[str] = []  # exceptions raised while handling received bytes
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -139,7 +140,10 @@ class PtyDevice:
             except (OSError, ValueError):
                 return
             if data:
-                self.received(data)
+                try:
+                    self.received(data)
+                except Exception as exc:  # noqa: BLE001 - a simulator bug must not end the thread
+                    self.errors.append(f"{type(exc).__name__}: {exc}")
 
     # -- for subclasses ----------------------------------------------------------------------
 
