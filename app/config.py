@@ -111,6 +111,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "embedded_endpoint": Key(False, "Start the reference endpoint on loopback inside the "
                                         "kiosk (simulator mode turns this on)."),
         "ca_file": Key("", "CA bundle to verify the endpoint's TLS certificate; empty: system."),
+        "timeout_seconds": Key(10.0, "Seconds to wait for the endpoint's answer.", minimum=1),
+        "batch_size": Key(50, "Submissions sent per request.", minimum=1),
     },
     "hospital": {
         "insurance_gateway": Key(SIMULATOR, "Insurance lookup gateway.", (SIMULATOR, "http")),
