@@ -228,3 +228,26 @@ def test_sigkill_long_mode_500(tmp_path, endpoint_factory):
     acked, killed, stale = run_kills(tmp_path, ep, secret, kills=500, seed=500)
     assert killed >= 400 and stale > 0
     finish_and_check(tmp_path, ep, secret, acked)
+
+
+def test_tls_verified_with_the_configured_ca(tmp_path, endpoint_factory):
+    from tests.fixtures.endpoint import TlsFiles
+
+    tls = TlsFiles(tmp_path / "tls")
+    ep = endpoint_factory(tls=tls)
+    assert ep.url.startswith("https://")
+    secret = os.urandom(32)
+    ep.register_kiosk(KIOSK, secret)
+    ob = Outbox.open(tmp_path / "o.db", tmp_path / "o.key")
+    acked = submit(ob, 3)
+    untrusting = make_client(ep.url, KIOSK, secret, timeout=5)     # system CAs only
+    report = sync_once(ob, untrusting)
+    assert report.offline and report.delivered == 0
+    assert ob.items(1)[0].last_error == "tls:verify_failed"
+    untrusting.close()
+    ob.db.execute("UPDATE outbox SET next_attempt_at=0")
+    trusting = make_client(ep.url, KIOSK, secret, ca_file=tls.ca, timeout=5)
+    assert sync_once(ob, trusting).delivered == 3
+    assert_exactly_once(ep, ob, acked)
+    trusting.close()
+    ob.close()

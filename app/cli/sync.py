@@ -27,7 +27,8 @@ def client_factory(cfg):
         ep.register_kiosk(cfg["kiosk.id"], secret)
 
     def factory():
-        return make_client(url, cfg["kiosk.id"], secret, ca_file=cfg["sync.ca_file"] or None)
+        return make_client(url, cfg["kiosk.id"], secret, ca_file=cfg["sync.ca_file"] or None,
+                           timeout=float(cfg["sync.timeout_seconds"]))
 
     return factory, (ep.stop if ep else (lambda: None))
 
@@ -45,7 +46,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             with Outbox.open(path, key, retention_days=cfg["outbox.retention_days"]) as ob:
                 client = factory()
                 try:
-                    report = sync_once(ob, client)
+                    report = sync_once(ob, client, batch_size=int(cfg["sync.batch_size"]))
                 finally:
                     client.close()
                 counts = ob.counts()
@@ -59,7 +60,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         svc = SyncService(path, key, factory, float(cfg["sync.interval_seconds"]),
                           lambda r: print(json.dumps(asdict(r)) if args.json else r, flush=True),
                           on_error=lambda e: (print(f"kiosk: {e}", flush=True), done.set()),
-                          retention_days=cfg["outbox.retention_days"])
+                          retention_days=cfg["outbox.retention_days"],
+                          batch_size=int(cfg["sync.batch_size"]))
         svc.start()
         try:
             while not done.wait(0.5):

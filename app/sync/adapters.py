@@ -69,6 +69,14 @@ def _retry_after(resp: httpx.Response) -> float | None:
     return float(value) if value.isdigit() else None
 
 
+def network_reason(exc: httpx.TransportError) -> str:
+    """A stable reason for a transport failure. A certificate that does not verify is named as
+    such: it means a wrong CA or an impostor, not a flaky network, and staff must see that."""
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate verify failed" in str(exc):
+        return "tls:verify_failed"
+    return "network:" + type(exc).__name__
+
+
 def classify_failure(resp: httpx.Response) -> Outcome:
     """An HTTP answer that is not a success, mapped to retry or rejected."""
     code = resp.status_code
@@ -110,7 +118,7 @@ class ReferenceEndpointAdapter:
             resp = self.client.post("/v1/dossiers/batch",
                                     json={"items": [_wire_item(c) for c in claims]})
         except httpx.TransportError as exc:
-            return [Outcome(OFFLINE, "network:" + type(exc).__name__)] * len(claims)
+            return [Outcome(OFFLINE, network_reason(exc))] * len(claims)
         if resp.status_code == 200:
             try:
                 results = {r["idempotency_key"]: r for r in resp.json()["results"]
@@ -138,7 +146,7 @@ class ReferenceEndpointAdapter:
             resp = self.client.post("/v1/dossiers", json=_wire_item(c),
                                     headers={"Idempotency-Key": c.idempotency_key})
         except httpx.TransportError as exc:
-            return Outcome(OFFLINE, "network:" + type(exc).__name__)
+            return Outcome(OFFLINE, network_reason(exc))
         if resp.status_code in (200, 201):
             try:
                 body = resp.json()
@@ -156,7 +164,7 @@ class ReferenceEndpointAdapter:
                 resp = self.client.post("/v1/dossiers/status",
                                         json={"idempotency_keys": keys[i:i + 500]})
             except httpx.TransportError as exc:
-                raise OfflineError(type(exc).__name__) from None
+                raise OfflineError(network_reason(exc)) from None
             if resp.status_code != 200:
                 raise OfflineError(f"http_{resp.status_code}")
             for r in resp.json().get("statuses", []):

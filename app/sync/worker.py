@@ -99,7 +99,8 @@ class SyncService:
                  client_factory: Callable[[], DeliveryAdapter], interval: float,
                  on_report: Callable[[SyncReport], None], *,
                  on_error: Callable[[Exception], None] | None = None, clock=None,
-                 retention_days: float = 30, purge_every: float = 3600.0) -> None:
+                 retention_days: float = 30, purge_every: float = 3600.0,
+                 batch_size: int = 50) -> None:
         self.outbox_path = Path(outbox_path)
         self.key_file = Path(key_file)
         self.client_factory = client_factory
@@ -109,6 +110,7 @@ class SyncService:
         self.clock = clock
         self.retention_days = retention_days
         self.purge_every = purge_every
+        self.batch_size = batch_size
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -154,7 +156,7 @@ class SyncService:
             while not self._stop.is_set():
                 self._wake.clear()
                 try:
-                    report = sync_once(ob, client)
+                    report = sync_once(ob, client, batch_size=self.batch_size)
                 except OutboxError as exc:
                     report = SyncReport(error=exc.reason)
                     self._emit(self.on_error, exc)
