@@ -114,3 +114,23 @@ def test_access_keys_never_show_their_values():
     assert "012345" not in repr(AccessKey.can("012345"))
     with pytest.raises(ValueError):
         AccessKey.can("12345")
+
+
+def test_card_access_tolerates_entries_it_does_not_understand():
+    # PACEDomainParameterInfo (the PACE prefix with an AlgorithmIdentifier), a TA info, then a
+    # PACEInfo we can use.
+    from drivers.card import tlv
+    from drivers.card.security_infos import encode_oid
+
+    def seq(*parts: bytes) -> bytes:
+        return tlv.encode(0x30, b"".join(parts))
+
+    def oid(d: str) -> bytes:
+        return tlv.encode(0x06, encode_oid(d))
+
+    raw = tlv.encode(0x31, seq(oid("0.4.0.127.0.7.2.2.4.2"), seq(oid("1.2.840.10045.2.1")))
+                     + seq(oid("0.4.0.127.0.7.2.2.2"), tlv.encode(0x02, b"\x02"))
+                     + seq(oid("0.4.0.127.0.7.2.2.4.2.2"), tlv.encode(0x02, b"\x02"), tlv.encode(0x02, b"\x0d")))
+    infos = security_infos.parse(raw)
+    assert infos.supported_pace().parameter_id == 13
+    assert "0.4.0.127.0.7.2.2.4.2" in infos.unknown and "0.4.0.127.0.7.2.2.2" in infos.unknown

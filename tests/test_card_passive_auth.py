@@ -140,3 +140,32 @@ def test_card_without_chip_or_active_authentication_reports_not_supported(trust_
     a = read_document(VirtualCard(p), keys, ReadOptions(trust_store=trust_store)).auth
     assert a.chip_authentication == "not_supported" and a.active_authentication == "not_supported"
     assert a.verified
+
+
+def test_csca_with_explicit_ec_parameters(tmp_path):
+    """Some countries' CSCA certificates carry explicit curve parameters, which `cryptography`
+    cannot load: the chain check still works (and still fails for a wrong key)."""
+    from asn1crypto import x509 as ax509
+
+    from drivers.card.virtual.personalize import _spki
+
+    pki = test_pki()
+
+    def explicit_csca(key) -> bytes:
+        cert = ax509.Certificate.load(pki.csca_cert.public_bytes(serialization.Encoding.DER))
+        tbs = cert["tbs_certificate"]
+        tbs["subject_public_key_info"] = ax509.PublicKeyInfo.load(_spki(key, explicit=True))
+        sig = pki.csca_key.sign(tbs.dump(force=True), ec.ECDSA(hashes.SHA256()))
+        return ax509.Certificate({"tbs_certificate": tbs, "signature_algorithm": cert["signature_algorithm"],
+                                  "signature_value": sig}).dump()
+
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "csca.der").write_bytes(explicit_csca(pki.csca_key))
+    with pytest.raises(Exception):
+        x509.load_der_x509_certificate((good / "csca.der").read_bytes()).public_key()
+    assert _read(ReadOptions(trust_store=good)).auth.certificate_chain == "passed"
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "csca.der").write_bytes(explicit_csca(ec.generate_private_key(ec.BrainpoolP256R1())))
+    assert _read(ReadOptions(trust_store=bad)).auth.certificate_chain == "failed"

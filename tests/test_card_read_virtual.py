@@ -277,3 +277,17 @@ def test_card_without_a_face_image_has_no_dg2():
     r = read_document(VirtualCard(p), keys_for(p), ReadOptions(face=True))
     assert r.face_jpeg is None and "DG2" not in r.files and r.warnings == []
     assert r.auth.data_group_hashes == "passed"
+
+
+@pytest.mark.parametrize("explicit", [True, False])
+def test_chip_keys_with_explicit_or_named_curve_parameters(explicit):
+    from asn1crypto import keys as akeys
+
+    from drivers.card.lds import dg15
+
+    p = profile(explicit_ec_parameters=explicit)
+    r = read_document(VirtualCard(p), keys_for(p), ReadOptions(face=False))
+    spki = dg15.parse(r.files["DG15"])
+    assert isinstance(spki, akeys.PublicKeyInfo)
+    assert spki["algorithm"]["parameters"].name == ("specified" if explicit else "named")
+    assert r.auth.chip_authentication == "passed" and r.auth.active_authentication == "passed"

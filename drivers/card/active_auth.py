@@ -9,12 +9,13 @@ import os
 
 from asn1crypto import keys
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from drivers.card import apdu
 from drivers.card.errors import CardProtocolError
+from drivers.card.pubkeys import load_public_key
 from drivers.card.interface import Transceiver
 
 _ECDSA_HASH = {"1.2.840.10045.4.1": hashes.SHA1, "1.2.840.10045.4.3.1": hashes.SHA224,
@@ -47,10 +48,7 @@ def _verify_rsa_9796(key: rsa.RSAPublicKey, signature: bytes, challenge: bytes) 
 
 def authenticate(t: Transceiver, dg15_key: keys.PublicKeyInfo, signature_oid: str | None) -> bool:
     """True when the chip proved it holds the DG15 private key."""
-    try:
-        key = serialization.load_der_public_key(dg15_key.dump())
-    except (ValueError, TypeError, NotImplementedError):
-        raise CardProtocolError("DG15: unusable key") from None
+    key = load_public_key(dg15_key)
     challenge = os.urandom(8)
     sig = apdu.check(t.transmit(apdu.command(0x00, 0x88, 0, 0, challenge, 256)), "INTERNAL AUTHENTICATE")
     if isinstance(key, ec.EllipticCurvePublicKey):

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from drivers.card import apdu, crypto, tlv
 from drivers.card.errors import CardProtocolError, NotSupportedError
+from drivers.card.pubkeys import load_public_key
 from drivers.card.security_infos import CA_ECDH, SecurityInfos, encode_oid
 from drivers.card.sm import SecureMessaging, SecureTransceiver
 
@@ -24,10 +25,7 @@ def authenticate(channel: SecureTransceiver, infos: SecurityInfos) -> None:
     if info is None or CA_ECDH[info.oid] == "3des":
         raise NotSupportedError(0x6A81, "chip authentication: variant not supported")
     cipher = CA_ECDH[info.oid]
-    try:
-        chip_key = serialization.load_der_public_key(key.public_key.dump())
-    except (ValueError, TypeError, NotImplementedError):
-        raise CardProtocolError("DG14: unusable chip authentication key") from None
+    chip_key = load_public_key(key.public_key)
     if not isinstance(chip_key, ec.EllipticCurvePublicKey):
         raise CardProtocolError("DG14: chip authentication key is not EC")
     eph = ec.generate_private_key(chip_key.curve)

@@ -17,9 +17,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from drivers.card.errors import CardProtocolError
 from drivers.card.facts import FAILED, NOT_CHECKED, NOT_SUPPORTED, PASSED, AuthFacts
 from drivers.card.lds.sod import Sod
 from drivers.card.online import OnlineVerificationUnavailable, OnlineVerifier
+from drivers.card.pubkeys import certificate_key, verify_signed_by
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +84,8 @@ def check_signature(sod: Sod, facts: AuthFacts) -> None:
                 return
             signed = b"\x31" + attrs.dump()[1:]  # signature covers the attributes as a SET
         cert = x509.load_der_x509_certificate(ds.dump())
-        ok = _verify(cert.public_key(), si["signature"].native, signed, hash_name, algo)
-    except (ValueError, TypeError, KeyError, StopIteration) as exc:
+        ok = _verify(certificate_key(cert), si["signature"].native, signed, hash_name, algo)
+    except (ValueError, TypeError, KeyError, StopIteration, CardProtocolError) as exc:
         log.info("SOD signature check could not run: %s", type(exc).__name__)
         facts.sod_signature = FAILED
         facts.notes["sod_signature"] = "unreadable_signer_info"
@@ -152,11 +154,12 @@ def check_chain(sod: Sod, trust_store: Path | None, facts: AuthFacts) -> None:
         if csca.subject != ds.issuer:
             continue
         try:
-            ds.verify_directly_issued_by(csca)
-        except (ValueError, TypeError, InvalidSignature):
+            ok = verify_signed_by(ds, certificate_key(csca))
+        except CardProtocolError:  # a CSCA key we cannot use
             continue
-        facts.certificate_chain = PASSED
-        return
+        if ok:
+            facts.certificate_chain = PASSED
+            return
     facts.certificate_chain = FAILED
     facts.notes["certificate_chain"] = "no_matching_csca"
 

@@ -94,28 +94,34 @@ def parse(data: bytes) -> SecurityInfos:
         if seq.tag != 0x30 or not seq.children or seq.children[0].tag != 0x06:
             raise CardProtocolError("SecurityInfo: not a SEQUENCE starting with an OID")
         oid = _oid(seq.children[0].value)
-        rest = seq.children[1:]
-        if oid.startswith(PACE_PREFIX) and rest:
-            pid = _int(rest[1]) if len(rest) > 1 and rest[1].tag == 0x02 else None
-            out.pace.append(PaceInfo(oid, _int(rest[0]), pid))
-        elif oid.startswith(CA_PREFIX) and rest:
-            kid = _int(rest[1]) if len(rest) > 1 else None
-            out.chip_auth.append(ChipAuthInfo(oid, _int(rest[0]), kid))
-        elif oid in (PK_ECDH, PK_DH) and rest:
-            try:
-                spki = keys.PublicKeyInfo.load(tlv.encode(rest[0].tag, rest[0].value))
-                spki.native  # force a full parse now: garbage fails here, typed
-            except CardProtocolError:
-                raise
-            except Exception:  # noqa: BLE001 - asn1crypto's errors are untyped
-                raise CardProtocolError("ChipAuthenticationPublicKeyInfo: bad key") from None
-            kid = _int(rest[1]) if len(rest) > 1 else None
-            out.chip_auth_keys.append(ChipAuthPublicKey(oid, spki, kid))
-        elif oid == AA_INFO and len(rest) > 1 and rest[1].tag == 0x06:
-            out.active_auth_signature_oid = _oid(rest[1].value)
-        else:
+        try:
+            _one(out, oid, seq.children[1:])
+        except CardProtocolError:
+            # One entry we do not understand (e.g. PACEDomainParameterInfo, which shares the
+            # PACE prefix) must not hide the others.
             out.unknown.append(oid)
     return out
+
+
+def _one(out: SecurityInfos, oid: str, rest: list[tlv.Tlv]) -> None:
+    if oid in PACE_ECDH_GM or (oid.startswith(PACE_PREFIX) and rest and rest[0].tag == 0x02):
+        pid = _int(rest[1]) if len(rest) > 1 and rest[1].tag == 0x02 else None
+        out.pace.append(PaceInfo(oid, _int(rest[0]), pid))
+    elif oid.startswith(CA_PREFIX) and rest and rest[0].tag == 0x02:
+        kid = _int(rest[1]) if len(rest) > 1 else None
+        out.chip_auth.append(ChipAuthInfo(oid, _int(rest[0]), kid))
+    elif oid in (PK_ECDH, PK_DH) and rest and rest[0].tag == 0x30:
+        try:
+            spki = keys.PublicKeyInfo.load(tlv.encode(rest[0].tag, rest[0].value))
+            spki.native  # force a full parse now: garbage fails here, typed
+        except Exception:  # noqa: BLE001 - asn1crypto's errors are untyped
+            raise CardProtocolError("ChipAuthenticationPublicKeyInfo: bad key") from None
+        kid = _int(rest[1]) if len(rest) > 1 else None
+        out.chip_auth_keys.append(ChipAuthPublicKey(oid, spki, kid))
+    elif oid == AA_INFO and len(rest) > 1 and rest[1].tag == 0x06:
+        out.active_auth_signature_oid = _oid(rest[1].value)
+    else:
+        out.unknown.append(oid)
 
 
 def encode_oid(dotted: str) -> bytes:

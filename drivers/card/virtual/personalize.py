@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from drivers.card import mrz, tlv
+from drivers.card.ec import BRAINPOOL_P256R1
 from drivers.card.lds import com, dg1, dg2, dg13, dg14, dg15
 from drivers.card.security_infos import AA_INFO, CA_ECDH, PK_ECDH, encode_oid
 from drivers.card.virtual.pki import derived_key, test_pki
@@ -74,9 +75,28 @@ def _chip_keys(label: str) -> tuple[ec.EllipticCurvePrivateKey, ec.EllipticCurve
     return derived_key("CA " + label), derived_key("AA " + label)
 
 
-def _spki(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.public_key().public_bytes(serialization.Encoding.DER,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+def _spki(key: ec.EllipticCurvePrivateKey, explicit: bool = False) -> bytes:
+    """SubjectPublicKeyInfo, with a named curve or (as many eMRTDs do) explicit parameters."""
+    if not explicit:
+        return key.public_key().public_bytes(serialization.Encoding.DER,
+                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+    from asn1crypto import core, keys
+
+    c = BRAINPOOL_P256R1
+    point = key.public_key().public_bytes(serialization.Encoding.X962,
+                                          serialization.PublicFormat.UncompressedPoint)
+    domain = keys.SpecifiedECDomain({
+        "version": "ecdpVer1",
+        "field_id": {"field_type": "prime_field", "parameters": core.Integer(c.p)},
+        "curve": {"a": c.a.to_bytes(c.size, "big"), "b": c.b.to_bytes(c.size, "big")},
+        "base": c.encode(c.g),
+        "order": c.n,
+        "cofactor": 1,
+    })
+    return keys.PublicKeyInfo({
+        "algorithm": {"algorithm": "ec", "parameters": keys.ECDomainParameters("specified", domain)},
+        "public_key": point,
+    }).dump()
 
 
 def build_mrz(profile: CardProfile) -> str:
@@ -116,12 +136,12 @@ def _personalise(key: str, profile: CardProfile, cloned: bool, tampered: str | N
         infos = []
         if profile.card.chip_auth:
             infos.append(_seq(_oid(CA_OID), _int(1)))
-            infos.append(_seq(_oid(PK_ECDH), _spki(genuine_ca)))
+            infos.append(_seq(_oid(PK_ECDH), _spki(genuine_ca, profile.card.explicit_ec_parameters)))
         if profile.card.active_auth:
             infos.append(_seq(_oid(AA_INFO), _int(1), _oid(ECDSA_SHA256)))
         dgs[14] = dg14.build(tlv.encode(0x31, b"".join(infos)))
     if profile.card.active_auth:
-        dgs[15] = dg15.build(_spki(genuine_aa))
+        dgs[15] = dg15.build(_spki(genuine_aa, profile.card.explicit_ec_parameters))
     sod = test_pki().sign_sod({n: hashlib.sha256(v).digest() for n, v in dgs.items()})
     numbers = {"DG1": 1, "DG2": 2, "DG13": 13, "DG14": 14, "DG15": 15}
     if tampered in numbers and numbers[tampered] in dgs:

@@ -22,6 +22,9 @@ class CardSettings:
     bac: bool = True
     chip_auth: bool = True
     active_auth: bool = True
+    # DG14/DG15 keys with explicit EC domain parameters (as many eMRTDs encode them) instead of a
+    # named curve. Which one the CCCD uses is unconfirmed: both are exercised.
+    explicit_ec_parameters: bool = False
 
 
 @dataclass
