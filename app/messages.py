@@ -71,6 +71,11 @@ _SAME_AS = {
     "printer_timeout": "device_unavailable",
     "printer_not_ready": "device_unavailable",
     "font_missing": "device_unavailable",
+    "paper_out": "device_unavailable",
+    "cover_open": "device_unavailable",
+    "offline": "device_unavailable",
+    "printer_fault": "device_unavailable",
+    "printer_busy": "device_unavailable",
 }
 
 
@@ -87,6 +92,9 @@ def text(reason: str, lang: str) -> str:
 def for_exception(exc: BaseException, lang: str) -> str:
     if isinstance(exc, KioskError):
         return exc.message(lang)
+    own = getattr(exc, "vi" if lang == "vi" else "en", None)
+    if isinstance(own, str) and own:
+        return own  # a driver error that brings its own words (the printer's, for one)
     reason = getattr(exc, "reason", None)
     if isinstance(reason, str) and known(reason):
         return text(reason, lang)

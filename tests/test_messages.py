@@ -35,3 +35,13 @@ def test_unknown_errors_are_reported_as_bugs_without_their_message(caplog):
     assert text == messages.text("bug", "vi")
     assert "Nguyễn" not in caplog.text and "001090012345" not in caplog.text
     assert messages.for_exception(KioskError("Lỗi", "Error"), "en") == "Error"
+
+
+def test_driver_errors_with_their_own_words_use_them():
+    from drivers.serial.interface import PrinterNotReadyError, PrinterStatus
+
+    exc = PrinterNotReadyError(PrinterStatus(paper_out=True))
+    assert exc.reason == "paper_out"
+    assert messages.for_exception(exc, "vi") == exc.vi
+    assert messages.for_exception(exc, "en") == exc.en
+    assert messages.known(exc.reason)
