@@ -55,12 +55,27 @@ def degradation(rng: np.random.Generator) -> dict:
 def generated_set(n: int, seed: int) -> list[tuple[np.ndarray, bytes, dict]]:
     rng = np.random.default_rng(seed)
     out = []
+    _LATER.clear()
     for i in range(n):
         payload = random_cccd_payload(rng)
         cond = degradation(rng)
         frame = render_card_frame(payload, seed=seed * 100003 + i, **cond)
         out.append((frame, payload.encode("utf-8"), cond))
+        _SPECS[i] = (payload, cond, seed * 100003 + i)
     return out
+
+
+_SPECS: dict[int, tuple[str, dict, int]] = {}
+_LATER: dict[tuple[int, int], np.ndarray] = {}
+
+
+def later_frame(i: int, k: int) -> np.ndarray:
+    """Frame k (1, 2) after frame i: same card and conditions, new noise, glare spot, position.
+    Cached: every configuration sees the very same frames."""
+    if (i, k) not in _LATER:
+        payload, cond, s = _SPECS[i]
+        _LATER[(i, k)] = render_card_frame(payload, seed=s + 7919 * k, **cond)
+    return _LATER[(i, k)]
 
 
 def photo_set(root: Path) -> list[tuple[np.ndarray, str, str]]:
@@ -93,6 +108,29 @@ def photo_matches(raw: bytes, expected: str) -> bool:
     return False
 
 
+BUCKETS = {
+    "glare_none": lambda c: c["glare"] == 0,
+    "glare_below_0.6": lambda c: 0 < c["glare"] < 0.6,
+    "glare_0.6_up": lambda c: c["glare"] >= 0.6,
+    "modules_below_3px": lambda c: c["module_px"] < 3,
+    "modules_3px_up": lambda c: c["module_px"] >= 3,
+    "blur_1px_up": lambda c: c["blur"] >= 1,
+    "low_contrast": lambda c: c["contrast"] < 0.6,
+    "jpeg_below_50": lambda c: (c["jpeg_quality"] or 100) < 50,
+}
+
+
+def by_condition(gen, failed: set[int]) -> dict:
+    """Decode rate per condition bucket: where the failures are."""
+    out = {}
+    for name, test in BUCKETS.items():
+        idx = [i for i, (_, _, c) in enumerate(gen) if test(c)]
+        if idx:
+            out[name] = {"n": len(idx),
+                         "rate": round(sum(i not in failed for i in idx) / len(idx), 4)}
+    return out
+
+
 def summarise(times: list[float], ok: int, n: int) -> dict:
     times = sorted(times)
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))] if times else 0.0
@@ -120,6 +158,20 @@ def run_config(name: str, gen, photos) -> dict:
     result["generated"] = summarise(times, ok, len(gen))
     result["generated"]["read_by"] = by_decoder
     result["generated"]["failed_frames"] = fails[:40]
+    # The live camera gives 15 frames a second: a card missed in one frame is usually read in
+    # the next, where noise, the glare spot and the hand have moved. Frames 2 and 3 of the same
+    # card under the same conditions, through one decoder (its ROI memory carries over).
+    later = 0
+    for i in fails:
+        dec = QrDecoder(config)
+        dec.decode(gen[i][0])
+        for k in (1, 2):
+            frame = later_frame(i, k)
+            if any(c.raw == gen[i][1] for c in dec.decode(frame)):
+                later += 1
+                break
+    result["generated"]["rate_within_3_frames"] = round((ok + later) / len(gen), 4)
+    result["generated"]["by_condition"] = by_condition(gen, set(fails))
     times, ok, missed = [], 0, []
     for img, expected, rel in photos:
         dec = QrDecoder(config, remember_roi=False)
@@ -164,7 +216,8 @@ def main() -> int:
     if shipped:
         g, p = shipped["generated"], shipped.get("photos", {})
         out["shipped_meets_targets"] = {
-            "generated_rate": g["rate"] >= 0.99,
+            "generated_rate_per_frame": g["rate"] >= 0.99,
+            "generated_rate_within_3_frames": g["rate_within_3_frames"] >= 0.99,
             "photo_rate": (p.get("rate") or 0) >= 0.95 if p else None,
             "median_ms": g["median_ms"] < 10,
             "p95_ms": g["p95_ms"] < 40,
