@@ -139,7 +139,7 @@ def trust(tmp_path_factory):
 
 @settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.builds(FaultPlan, remove_at_apdu=_AT, corrupt_response_at=_AT, truncate_response_at=_AT,
-                 bad_mac_at=_AT, transient_error_at=_AT,
+                 bad_mac_at=_AT, transient_error_at=_AT, link_error_at=_AT,
                  malformed_file=st.sampled_from([None, "DG1", "DG2", "DG13", "DG14", "DG15", "SOD", "COM", "CardAccess"]),
                  refuse_extended_length=st.booleans(), cloned=st.booleans(),
                  tampered_file=st.sampled_from([None, "DG1", "DG2", "DG13"])),
@@ -158,3 +158,31 @@ def test_any_combination_of_faults_ends_in_a_result_or_a_typed_error(trust, plan
     elif plan.malformed_file is None and (plan.bad_mac_at, plan.corrupt_response_at,
                                           plan.truncate_response_at) == (None, None, None):
         assert r.auth.verified
+
+
+@pytest.mark.parametrize("at", [2, 5, 9, 12, 15, 18, 21, 24])
+def test_lost_response_reopens_the_session_and_resumes(at):
+    """A response lost by the reader (inside or outside secure messaging) costs a new session,
+    not the read."""
+    options = ReadOptions(allow_extended_length=False)
+    card_, r = _read(FaultPlan(link_error_at=at), options)
+    assert r.auth.data_group_hashes == "passed"
+    assert r.face_jpeg == _profile().face_image.read_bytes()
+    assert card_.apdu_count > _apdus_of_a_good_read(options)
+
+
+def test_a_dead_link_still_ends_in_a_transport_error():
+    class Dead:
+        def __init__(self, card):
+            self.card, self.n = card, 0
+
+        def transmit(self, apdu):
+            self.n += 1
+            if self.n > 14:
+                raise OSError("gone")
+            return self.card.process(apdu)
+
+    keys = keys_from_identity("001090012345", date(1990, 1, 15), date(2021, 4, 10), date(2026, 1, 1))
+    with pytest.raises(CardError) as exc:
+        read_document(Dead(VirtualCard(_profile())), keys, ReadOptions())
+    assert exc.value.reason == "transport_error"

@@ -142,7 +142,23 @@ def _card_access(link: _Link) -> si.SecurityInfos | None:
         return None
 
 
-def _open(link: _Link, keys: list[AccessKey], options: ReadOptions, stats: ReadStats) -> SecureTransceiver:
+def _authenticate(link: _Link, key: AccessKey, pace_info: si.PaceInfo | None,
+                  stats: ReadStats) -> SecureTransceiver:
+    """One access attempt with one key. Raises AuthenticationFailedError for a wrong key."""
+    if pace_info is not None:
+        sm = pace.authenticate(link, key, pace_info)
+        stats.protocol = "PACE-ECDH-GM-" + si.PACE_ECDH_GM[pace_info.oid].upper()
+        channel = SecureTransceiver(link, sm)
+        files.select_aid(channel)
+        return channel
+    files.select_aid(link)
+    sm = bac.authenticate(link, key)
+    stats.protocol = "BAC-3DES"
+    return SecureTransceiver(link, sm)
+
+
+def _open(link: _Link, keys: list[AccessKey], options: ReadOptions,
+          stats: ReadStats) -> tuple[SecureTransceiver, AccessKey, si.PaceInfo | None]:
     infos = _card_access(link)
     pace_info = infos.supported_pace() if infos else None
     attempts = 0
@@ -153,34 +169,68 @@ def _open(link: _Link, keys: list[AccessKey], options: ReadOptions, stats: ReadS
             continue  # a CAN is useless without PACE; costs the card nothing
         attempts += 1
         stats.access_attempts = attempts
-        try:
-            sm = None
-            if pace_info is not None:
-                try:
-                    sm = pace.authenticate(link, key, pace_info)
-                    stats.protocol = "PACE-ECDH-GM-" + si.PACE_ECDH_GM[pace_info.oid].upper()
-                except (NotSupportedError, CardProtocolError, StatusWordError) as exc:
-                    if isinstance(exc, AuthenticationFailedError):
-                        raise
-                    # PACE announced but not working: BAC for MRZ keys from now on.
-                    log.info("PACE failed (%s): falling back to BAC", exc.reason)
-                    pace_info = None
-                    if key.kind != "mrz":
-                        continue
-            if sm is None:
-                files.select_aid(link)
-                sm = bac.authenticate(link, key)
-                stats.protocol = "BAC-3DES"
-        except AuthenticationFailedError:
-            log.info("access attempt %d with a %s key refused", attempts, key.kind)
+        for link_try in (1, 2):
+            try:
+                channel = _authenticate(link, key, pace_info, stats)
+            except AuthenticationFailedError:
+                log.info("access attempt %d with a %s key refused", attempts, key.kind)
+                channel = None
+                break
+            except TransportError:
+                if link_try == 2:
+                    raise
+                log.info("access attempt %d: link error, once more", attempts)
+                continue
+            except (NotSupportedError, CardProtocolError, StatusWordError) as exc:
+                if pace_info is None:
+                    raise
+                # PACE announced but not working: BAC for MRZ keys from now on.
+                log.info("PACE failed (%s): falling back to BAC", exc.reason)
+                pace_info = None
+                if key.kind != "mrz":
+                    channel = None
+                    break
+                channel = _authenticate(link, key, None, stats)
+            break
+        if channel is None:
             continue
         stats.key_kind = key.kind
-        channel = SecureTransceiver(link, sm)
-        if stats.protocol.startswith("PACE"):
-            files.select_aid(channel)
         log.info("access granted: %s after %d attempt(s)", stats.protocol, attempts)
-        return channel
+        return channel, key, pace_info
     raise AccessDeniedError(f"no access key opened the chip ({attempts} attempt(s))")
+
+
+class _Session:
+    """The secure channel, re-opened with the key that worked when the link fails (a lost
+    response leaves the send sequence counters out of step: only a new session recovers).
+    After re-opening, the last SELECT is replayed and the TransportError re-raised, so the
+    file reader retries from its last good offset."""
+
+    MAX_REOPENS = 2
+
+    def __init__(self, link: _Link, key: AccessKey, pace_info: si.PaceInfo | None,
+                 stats: ReadStats, channel: SecureTransceiver) -> None:
+        self.link, self.key, self.pace_info, self.stats = link, key, pace_info, stats
+        self.channel = channel
+        self.last_select: bytes | None = None
+        self.reopens = 0
+
+    def transmit(self, apdu: bytes) -> bytes:
+        if len(apdu) > 1 and apdu[1] == 0xA4:
+            self.last_select = apdu
+        try:
+            return self.channel.transmit(apdu)
+        except TransportError:
+            if self.reopens >= self.MAX_REOPENS:
+                raise
+            self.reopens += 1
+            log.info("link error inside the secure channel: re-opening the session (%d)", self.reopens)
+            self.channel = _authenticate(self.link, self.key, self.pace_info, self.stats)
+            if self.last_select is not None and self.last_select is not apdu:
+                from drivers.card import apdu as apdu_mod
+
+                apdu_mod.check(self.channel.transmit(self.last_select), "SELECT (after re-open)")
+            raise
 
 
 # --- the pipeline ------------------------------------------------------------------------------
@@ -217,7 +267,8 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
                 log.exception("progress callback failed")
 
     report("access")
-    channel = _open(link, keys, options, stats)
+    secure, key, pace_info = _open(link, keys, options, stats)
+    channel = _Session(link, key, pace_info, stats, secure)
     reader = files.BinaryReader(allow_extended=options.allow_extended_length)
 
     def read(spec: FileSpec, optional: bool = True) -> bytes | None:
@@ -310,7 +361,7 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
         else:
             report("chip_auth")
             try:
-                chip_auth.authenticate(channel, dg14_infos)
+                chip_auth.authenticate(channel.channel, dg14_infos)
                 files.select_ef(channel, COM.fid)  # works only if the chip derived the same keys
                 apdu_ok = channel.transmit(bytes([0x00, 0xB0, 0x00, 0x00, 0x04]))
                 if apdu_ok[-2:] != b"\x90\x00":

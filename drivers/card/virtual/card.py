@@ -22,7 +22,7 @@ from drivers.card.access_keys import AccessKey
 from drivers.card.ec import BRAINPOOL_P256R1
 from drivers.card.errors import CardProtocolError, SecureMessagingError
 from drivers.card.files import EMRTD_AID
-from drivers.card.interface import CardRemovedError
+from drivers.card.interface import CardRemovedError, TransportError
 from drivers.card.sm import SecureMessaging
 from drivers.card.virtual.faults import FaultPlan
 from drivers.card.security_infos import encode_oid
@@ -96,6 +96,9 @@ class VirtualCard:
         if f.remove_at_apdu is not None and n >= f.remove_at_apdu:
             raise CardRemovedError("virtual card removed (fault plan)")
         response = self._process(command)
+        if f.link_error_at == n:
+            self._link(len(command), 0)
+            raise TransportError("virtual link lost the response (fault plan)")
         if f.transient_error_at == n and not self._transient_done:
             self._transient_done = True
             response = b"\x6F\x00"

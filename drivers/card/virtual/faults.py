@@ -29,3 +29,6 @@ class FaultPlan:
     tampered_file: str | None = None
     # Transient transport trouble: the N-th APDU answers 6F00 once (the reader must resume).
     transient_error_at: int | None = None
+    # The reader loses the N-th response (the card did process the command): process() raises
+    # TransportError. Inside secure messaging this leaves the counters out of step.
+    link_error_at: int | None = None
