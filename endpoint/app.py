@@ -113,12 +113,12 @@ class Endpoint:
         if not hmac.compare_digest(digest, signing.body_digest(body)):
             raise ApiError(401, "bad_digest", "X-Content-SHA256 does not match the body")
         secret = await self._secret(kiosk_id)
-        # The raw path as sent (percent-encoding intact) is what the kiosk signed.
-        raw = request.scope.get("raw_path") or request.url.path.encode()
-        query = request.scope.get("query_string", b"")
-        path = raw.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
-        expected = signing.signature(secret or b"\0", request.method, path, ts, nonce, digest,
-                                     kiosk_id)
+        if secret is not None and not hmac.compare_digest(
+                sig, self._expected(request, secret, ts, nonce, digest, kiosk_id)):
+            # The cached secret may predate a re-key (`add-kiosk` again): ask the store once.
+            self._secrets.pop(kiosk_id, None)
+            secret = await self._secret(kiosk_id)
+        expected = self._expected(request, secret or b"\0", ts, nonce, digest, kiosk_id)
         if secret is None or not hmac.compare_digest(sig, expected):
             raise ApiError(401, "bad_signature", "signature does not verify for this kiosk")
         # Nonces are checked after the signature, so strangers cannot fill the nonce table.
@@ -130,6 +130,15 @@ class Endpoint:
         if self._requests % 500 == 0:
             await run_in_threadpool(self.store.purge_nonces, now)
         return kiosk_id
+
+    @staticmethod
+    def _expected(request: Request, secret: bytes, ts: str, nonce: str, digest: str,
+                  kiosk_id: str) -> str:
+        # The raw path as sent (percent-encoding intact) is what the kiosk signed.
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        query = request.scope.get("query_string", b"")
+        path = raw.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+        return signing.signature(secret, request.method, path, ts, nonce, digest, kiosk_id)
 
     def agency(self, request: Request) -> None:
         if not self.agency_tokens:
