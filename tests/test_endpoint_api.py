@@ -277,3 +277,14 @@ def test_openapi_documents_every_route(ep):
 
 def test_healthz(ep):
     assert httpx.get(ep.base_url + "/healthz").json()["db"] == "sqlite"
+
+
+
+def test_a_rekeyed_kiosk_is_accepted_at_once(ep):
+    with kiosk(ep) as c:
+        assert c.post("/v1/dossiers/status", json={"idempotency_keys": []}).status_code == 200
+    ep.register_kiosk("kiosk-a", b"n" * 32)   # the secret the endpoint cached is now wrong
+    with kiosk(ep, secret=b"n" * 32) as c:
+        assert c.post("/v1/dossiers/status", json={"idempotency_keys": []}).status_code == 200
+    with kiosk(ep) as c:                       # and the old secret is refused
+        assert c.post("/v1/dossiers/status", json={"idempotency_keys": []}).status_code == 401
