@@ -243,3 +243,24 @@ def test_strict_chip_short_files_and_small_blocks(size, max_le):
     assert reader.extended is False
     if len(content) > max_le:
         assert reader.block <= max_le
+
+
+@FUZZ
+@given(st.data())
+def test_passive_auth_on_mutated_sods_only_sets_facts(data):
+    from drivers.card import passive_auth
+    from drivers.card.facts import AuthFacts
+
+    raw = bytearray(FILES[0x011D])
+    for _ in range(data.draw(st.integers(1, 3))):
+        pos = data.draw(st.integers(4, len(raw) - 1))
+        raw[pos] = data.draw(st.integers(0, 255))
+    try:
+        parsed = sod.parse(bytes(raw))
+    except CardProtocolError:
+        return
+    facts = AuthFacts()
+    passive_auth.check_hashes(parsed, {1: FILES[0x0101], 13: FILES[0x010D]}, facts)
+    passive_auth.check_signature(parsed, facts)
+    passive_auth.check_chain(parsed, None, facts)
+    assert facts.sod_signature in ("passed", "failed", "not_supported")

@@ -110,10 +110,7 @@ def authenticate(transceiver: Transceiver, key: AccessKey, info: PaceInfo,
     ks_enc, ks_mac = session_keys(shared[0].to_bytes(curve.size, "big"), cipher)
 
     t_ifd = auth_token(ks_mac, info.oid, chip_eph_raw)
-    try:
-        answer = _ga(transceiver, 0x85, t_ifd, True, "mutual authentication")
-    except CardProtocolError:
-        raise
+    answer = _ga(transceiver, 0x85, t_ifd, True, "mutual authentication")
     t_ic = _child(answer, 0x86, "mutual authentication")
     if not hmac.compare_digest(t_ic, auth_token(ks_mac, info.oid, eph_pub)):
         raise AuthenticationFailedError(0x6300, "PACE chip token")

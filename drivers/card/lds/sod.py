@@ -66,10 +66,10 @@ def parse(data: bytes) -> Sod:
             if not isinstance(n, int) or not 0 < n < 32:
                 raise CardProtocolError("SOD: bad data group number")
             hashes[n] = h["data_group_hash_value"].native
-        certs = [c.chosen for c in sd["certificates"] if c.name == "certificate"] if sd["certificates"].native is not None else []
-        for c in certs:
-            c.native  # parse fully now: a broken certificate fails here, typed
-        if len(sd["signer_infos"]) < 1:
+        certs_field = sd["certificates"]
+        certs = ([] if certs_field.native is None  # .native parses fully: garbage fails here
+                 else [c.chosen for c in certs_field if c.name == "certificate"])
+        if not sd["signer_infos"].native:  # parsed fully now too, so later use is safe
             raise CardProtocolError("SOD: no signer")
         return Sod(data, sd, encap, hash_alg, hashes, certs)
     except CardProtocolError:
