@@ -26,6 +26,7 @@ class Stage(enum.Enum):
     REVIEW = "review"
     CONSENT = "consent"
     RECEIPT = "receipt"
+    STAYS = "stays"  # lodging staff: the guest register (current stays, check-out)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class AccessInput:
     birth_date: date | None = None
     issue_date: date | None = None
     qr_record: IdentityRecord | None = None
+    mrz: object | None = None  # app.lodging.mrz.MrzKey: a passport opened with its typed MRZ key
 
 
 @dataclass
@@ -96,6 +98,14 @@ class Session:
         if turn is not None and not turn.required:
             self.access = None
             self.position += 1
+
+    def already_read(self, record: IdentityRecord) -> CardTurn | None:
+        """The turn whose card this is, when the same card was read before in this visit (the
+        deceased's card must not be the requester's; a guest is not checked in twice)."""
+        for turn, earlier in self.records:
+            if record.id_number and earlier.id_number == record.id_number:
+                return turn
+        return None
 
     @property
     def cards_done(self) -> bool:

@@ -166,7 +166,7 @@ class KioskApplication:
         from app.ui.controller import Controller
         from app.ui.main_window import ActivityFilter, MainWindow
         from app.ui.screens import admin, attract, choose, consent, present, reading, receipt
-        from app.ui.screens import review
+        from app.ui.screens import lodging, review
 
         self._load_fonts()
         style = (ASSETS / "styles" / "kiosk.qss").read_text(encoding="utf-8")
@@ -199,6 +199,7 @@ class KioskApplication:
             Stage.REVIEW: review.ReviewScreen(c),
             Stage.CONSENT: consent.ConsentScreen(c),
             Stage.RECEIPT: receipt.ReceiptScreen(c),
+            Stage.STAYS: lodging.StaysScreen(c),
         }
         self.admin = admin.AdminView(c)
         panel = None

@@ -36,6 +36,7 @@ class Controller(QObject):
     delivery_status = Signal(str, str)  # outbox state, agency status of this session's dossier
 
     IDLE_WARNING_SECONDS = 15
+    IDLE_TICK_MS = 1000  # one idle-countdown step (tests shorten it)
 
     def __init__(self, cfg, services) -> None:  # services: app.ui.application.Services
         super().__init__()
@@ -48,8 +49,11 @@ class Controller(QObject):
         self.receipts: dict[str, Any] = {}
         self._idle_left = 0
         self._idle = QTimer(self)
-        self._idle.setInterval(1000)
+        self._idle.setInterval(self.IDLE_TICK_MS)
         self._idle.timeout.connect(self._tick)
+        from app.ui.family_flows import FamilyFlows
+
+        self.flows = FamilyFlows(self)  # hospital insurance and queue, lodging register
 
         card = services.card_worker
         if card is not None:
@@ -103,6 +107,8 @@ class Controller(QObject):
     def start_procedure(self, procedure_id: str) -> None:
         procedure = self.services.catalog.get(procedure_id)
         self.session = Session.start(procedure)
+        self.session.draft.apply_config(self.cfg)  # e.g. the lodging establishment
+        self.flows.reset()
         log.info("session started: %s", procedure_id)
         self.session_changed.emit()
         self._next_after_card()
@@ -115,6 +121,7 @@ class Controller(QObject):
             self.session.wipe()
         self.session = None
         self.last_result = None
+        self.flows.reset()
         self._idle.stop()
         self._idle_left = 0
         self.idle_warning.emit(0)
@@ -177,10 +184,34 @@ class Controller(QObject):
         self.access_changed.emit()
         self._maybe_read()
 
+    def on_passport(self, document_number: str, birth_date: str, expiry_date: str) -> None:
+        """A foreign guest typed the passport's MRZ values: they open its chip (BAC)."""
+        if self.session is None:
+            return
+        key = self.flows.lodging.passport_key(document_number, birth_date, expiry_date)
+        if key is not None:
+            self.session.access = AccessInput("", mrz=key)
+            self.notice.emit("")
+            self.access_changed.emit()
+            self._maybe_read()
+
+    def passport_without_chip(self, document_number: str, birth_date: str, expiry_date: str,
+                              nationality: str = "") -> None:
+        """The passport has no chip (or it cannot be read): its typed values fill the form."""
+        if self.session is None:
+            return
+        key = self.flows.lodging.passport_key(document_number, birth_date, expiry_date)
+        if key is not None:
+            self.flows.lodging.passport_without_chip(self.session, key, birth_date, nationality)
+            self.session_changed.emit()
+            self._next_after_card()
+
     def use_qr_only(self) -> None:
         """No reader, or the chip cannot be read: the QR's values prefill, marked as QR."""
         if self.session and self.session.access and self.session.access.qr_record:
-            self.session.accept(self.session.access.qr_record)
+            turn, access = self.session.current_turn, self.session.access
+            self.session.accept(access.qr_record)
+            self.flows.card_accepted(self.session, turn, access, access.qr_record)
             self.session_changed.emit()
             self._next_after_card()
 
@@ -193,8 +224,8 @@ class Controller(QObject):
     def _on_card_removed(self, reader: str) -> None:
         self.card_state_changed.emit(False)
         if self.stage is Stage.READING:
+            self.go(Stage.PRESENT)  # go() clears the notice: the message comes after
             self.notice.emit(messages.text("card_removed", self.lang))
-            self.go(Stage.PRESENT)
 
     def _maybe_read(self) -> None:
         card = self.services.card_worker
@@ -205,8 +236,14 @@ class Controller(QObject):
         from drivers.card.reading import ReadOptions
 
         access = self.session.access
-        keys = keys_from_identity(access.id_number, access.birth_date, access.issue_date,
-                                  date.today())
+        if access.mrz is not None:  # a passport: the MRZ key the guest typed opens it (BAC)
+            from drivers.card.access_keys import AccessKey
+
+            keys = [AccessKey.mrz(access.mrz.document_number, access.mrz.birth_date,
+                                  access.mrz.expiry_date)]
+        else:
+            keys = keys_from_identity(access.id_number, access.birth_date, access.issue_date,
+                                      date.today())
         options = ReadOptions(face=self.session.procedure.needs_face,
                               trust_store=self.services.trust_store)
         self.go(Stage.READING)
@@ -220,12 +257,23 @@ class Controller(QObject):
         record: IdentityRecord = identity_from_card(result)
         access = self.session.access
         if access and access.qr_record and access.qr_record.id_number != record.id_number:
-            self.notice.emit(messages.text("qr_card_mismatch", self.lang))
             self.go(Stage.PRESENT)
+            self.notice.emit(messages.text("qr_card_mismatch", self.lang))
+            return
+        if self.session.already_read(record) is not None:
+            from app.procedures.validation import same_person_error
+
+            err = same_person_error()
+            self.session.access = None  # the other person's card (and QR) is asked for
+            self.go(Stage.PRESENT)
+            self.access_changed.emit()
+            self.notice.emit(err.message_vi if self.lang == "vi" else err.message_en)
             return
         self.last_result = result
         self.read_result.emit(result, record)
+        turn = self.session.current_turn
         self.session.accept(record)
+        self.flows.card_accepted(self.session, turn, access, record)
         self.session_changed.emit()
 
     def continue_after_read(self) -> None:
@@ -234,8 +282,8 @@ class Controller(QObject):
     def _on_read_failed(self, exc: Exception) -> None:
         if self.stage is not Stage.READING:
             return
-        self.notice.emit(messages.for_exception(exc, self.lang))
         self.go(Stage.PRESENT)
+        self.notice.emit(messages.for_exception(exc, self.lang))
 
     # ---------------------------------------------------------------- consent and submission
     def to_consent(self) -> None:
@@ -244,7 +292,17 @@ class Controller(QObject):
     def submit(self, consent_record: Any) -> None:
         if self.session is None:
             return
-        payload = self.session.draft.to_submission(consent_record)
+        session = self.session
+        self.flows.before_submit(session, lambda: self._submit(session, consent_record))
+
+    def _submit(self, session: Session, consent_record: Any) -> None:
+        if self.session is not session:
+            return
+        try:
+            payload = session.draft.to_submission(consent_record)
+        except KioskError as exc:
+            self.submit_error.emit(messages.for_exception(exc, self.lang))
+            return
         deadline = payload.get("deadline") if isinstance(payload, dict) else None
         self.services.outbox_worker.submit(self.session.procedure.id, payload,
                                            _as_datetime(deadline))
@@ -255,6 +313,7 @@ class Controller(QObject):
         self.session.dossier_code = receipt.dossier_code
         self.receipts[receipt.dossier_code] = receipt
         log.info("submission queued: %s", receipt.dossier_code)
+        self.flows.submitted(self.session, receipt)
         self.submitted.emit(receipt)
         if self.services.sync_service is not None:
             self.services.sync_service.wake()

@@ -3,7 +3,8 @@ FormDraft. The draft holds values, provenance and rules; this view only shows th
 what the citizen types back to `draft.set`.
 
 A value a card gave is shown read-only with its source ("from the chip, verified"); the citizen
-is never asked for it again.
+is never asked for it again. Beside it, "Unlock" lets a member of staff (operator_check) correct
+it; the draft keeps the card's value as `original`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.identity.model import Source
-from app.ui.screens.base import label, pick
+from app.ui import operator_check
+from app.ui.screens.base import button, label, pick
 
 _KEYBOARD_HINTS = {"digits": Qt.ImhDigitsOnly, "phone": Qt.ImhDialableCharactersOnly,
                    "email": Qt.ImhEmailCharactersOnly}
+_TYPE_HINTS = {"date": Qt.ImhPreferNumbers, "time": Qt.ImhPreferNumbers,
+               "datetime": Qt.ImhPreferNumbers}
 _PLACEHOLDERS = {"date": "dd/mm/yyyy", "time": "hh:mm", "datetime": "dd/mm/yyyy hh:mm"}
 
 
@@ -48,6 +52,9 @@ class FieldRow:
         self.error.setObjectName(f"error:{path}")
         self.editor = self._make_editor()
         self.editor.setObjectName(f"field:{path}")
+        self.unlock = button(role="unlock", name=f"unlock:{path}")
+        self.unlock.clicked.connect(lambda: view.request_unlock(path))
+        self.unlock.hide()
 
     def _make_editor(self) -> QWidget:
         t = self.fdef.type
@@ -65,7 +72,8 @@ class FieldRow:
         w = QLineEdit()
         if self.fdef.max_length:
             w.setMaxLength(self.fdef.max_length)
-        w.setInputMethodHints(_KEYBOARD_HINTS.get(self.fdef.keyboard, Qt.ImhNone))
+        w.setInputMethodHints(_KEYBOARD_HINTS.get(self.fdef.keyboard)
+                              or _TYPE_HINTS.get(self.fdef.type, Qt.ImhNone))
         w.editingFinished.connect(self.commit)
         return w
 
@@ -95,7 +103,9 @@ class FieldRow:
             e.setReadOnly(fv.locked)
             e.style().unpolish(e)
             e.style().polish(e)
-        self.source.setText(self.view.source_text(fv.source, fv.origin))
+        self.source.setText("" if fv.origin == "default" else
+                            self.view.source_text(fv.source, fv.origin))
+        self.unlock.setVisible(fv.locked and fv.filled and self.editor.isVisibleTo(self.view))
 
     def retranslate(self) -> None:
         lang = self.view.lang
@@ -109,11 +119,18 @@ class FieldRow:
             for i, opt in enumerate(self.fdef.options, start=1):
                 self.editor.setItemText(i, pick(opt.label, lang))
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the citizen can change this field on screen."""
+        e = self.editor
+        return e.isReadOnly() if isinstance(e, QLineEdit) else not e.isEnabled()
+
     def set_visible(self, on: bool) -> None:
         for w in (self.label, self.editor, self.source, self.error):
             w.setVisible(on)
         if not on:
             self.error.setVisible(False)
+            self.unlock.setVisible(False)
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -151,6 +168,7 @@ class FormView(QWidget):
                     grid.addWidget(row.label, r, 0)
                     grid.addWidget(row.editor, r, 1)
                     grid.addWidget(row.source, r, 2)
+                    grid.addWidget(row.unlock, r, 3)
                     grid.addWidget(row.error, r + 1, 1, 1, 2)
                     row.error.hide()
                     self.rows[path] = row
@@ -170,6 +188,16 @@ class FormView(QWidget):
         self.refresh()
         self.changed.emit()
 
+    def request_unlock(self, path: str) -> None:
+        """Staff only: let a card (or lookup) value be corrected."""
+        if not operator_check.ask_operator(self):
+            return
+        self.draft.unlock(path, operator=True)
+        self.refresh()
+        editor = self.rows[path].editor
+        editor.setFocus()
+        self.changed.emit()
+
     def refresh(self) -> None:
         """Reload values and show only the fields that are part of the form now."""
         self.loading = True
@@ -180,6 +208,7 @@ class FormView(QWidget):
             for row in self.rows.values():
                 row.set_visible(self.draft.applies(row.section, row.fdef, row.index))
                 row.retranslate()
+                row.unlock.setText(self.tr("Unlock (staff)"))
                 row.load()
         finally:
             self.loading = False

@@ -48,6 +48,10 @@ class MainWindow(QMainWindow):
         for screen in screens.values():
             self.stack.addWidget(screen)
         main.addWidget(self.stack, 1)
+        from app.ui.keyboard import OnScreenKeyboard
+
+        self.keyboard = OnScreenKeyboard()  # shows itself under a focused text field
+        main.addWidget(self.keyboard)
         if operator_panel is not None:
             outer.addWidget(operator_panel)
         self.setCentralWidget(root)

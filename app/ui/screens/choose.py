@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.session import Stage
 from app.ui.screens.base import Screen, button, label, pick
@@ -22,7 +22,15 @@ class ChooseScreen(Screen):
         self.layout_.addStretch(1)
         self.back = button(role="secondary", name="backButton")
         self.back.clicked.connect(controller.end_session)
-        self.layout_.addWidget(self.back)
+        # lodging: the staff's guest register (current stays, deadlines, check-out)
+        self.register = button(role="secondary", name="guestRegisterButton")
+        self.register.clicked.connect(self._open_register)
+        self.register.setVisible(controller.cfg["kiosk.profile"] == "lodging")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.back)
+        bottom.addStretch(1)
+        bottom.addWidget(self.register)
+        self.layout_.addLayout(bottom)
         self.buttons: dict[str, object] = {}
         self._build()
         self.retranslate()
@@ -34,9 +42,16 @@ class ChooseScreen(Screen):
             self.list_.addWidget(b)
             self.buttons[proc.id] = (b, proc)
 
+    def _open_register(self) -> None:
+        from app.ui import operator_check
+
+        if operator_check.ask_operator(self):
+            self.controller.go(Stage.STAYS)
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("What would you like to do?"))
         self.back.setText(self.tr("Back"))
+        self.register.setText(self.tr("Guest register (staff)"))
         for b, proc in self.buttons.values():
             summary = pick(getattr(proc, "summary", {}) or {}, self.lang)
             b.setText(pick(proc.title, self.lang) + (f"\n{summary}" if summary else ""))

@@ -46,6 +46,10 @@ class PresentScreen(Screen):
         typed.addWidget(self.number, 1)
         typed.addWidget(self.use_number)
         steps.addLayout(typed)
+        from app.ui.screens.lodging import PassportPanel
+
+        self.passport = PassportPanel(controller)  # lodging: a foreign guest's passport
+        steps.addWidget(self.passport)
 
         buttons = QHBoxLayout()
         self.cancel = button(role="secondary", name="cancelButton")
@@ -71,10 +75,12 @@ class PresentScreen(Screen):
 
     def enter(self) -> None:
         self.number.clear()
+        self.passport.clear()
         self.retranslate()
 
     def clear(self) -> None:
         self.number.clear()
+        self.passport.clear()
         self.notice.clear()
 
     def retranslate(self) -> None:
@@ -100,6 +106,7 @@ class PresentScreen(Screen):
         self.cancel.setText(self.tr("Cancel"))
         self.skip.setText(self.tr("This person is not here"))
         self.skip.setVisible(bool(turn and not turn.required))
+        self.passport.setVisible(bool(turn and session.procedure.family == "lodging"))
         self.qr_only.setText(self.tr("Continue without the chip"))
         has_qr = bool(session and session.access and session.access.qr_record)
         self.qr_only.setVisible(has_qr and not (card and card.backend_ready))

@@ -27,7 +27,13 @@ class ReceiptScreen(Screen):
         self.status.setObjectName("deliveryStatus")
         self.print_error = label("error")
         self.print_error.setObjectName("printError")
-        for w in (self.title, self.code, self.qr, self.details, self.status, self.print_error):
+        from app.ui.screens.hospital import QueuePanel
+        from app.ui.screens.lodging import LodgingReceiptPanel
+
+        self.queue = QueuePanel(controller)  # hospital: the queue number, big
+        self.lodging = LodgingReceiptPanel(controller)  # lodging: room and police deadline
+        for w in (self.title, self.queue, self.code, self.qr, self.details, self.lodging,
+                  self.status, self.print_error):
             self.layout_.addWidget(w)
         self.layout_.addStretch(1)
         row = QHBoxLayout()
@@ -74,9 +80,13 @@ class ReceiptScreen(Screen):
         self.code.clear()
         self.qr.clear()
         self.status.clear()
+        self.queue.clear()
+        self.lodging.clear()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Your application has been received"))
+        self.queue.retranslate()
+        self.lodging.retranslate()
         session = self.controller.session
         if session is not None:
             agencies = ", ".join(pick(a["name"], self.lang) if isinstance(a, dict) else

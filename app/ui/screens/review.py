@@ -1,5 +1,6 @@
 """Review the prefilled form: values the cards gave are locked and marked with their source;
-the citizen fills in the rest, corrects what is not from a card, and continues to consent."""
+the citizen fills in the rest, corrects what is not from a card, and continues to consent.
+Hospital: the insurance lookup's outcome above the form. Lodging: the notification deadline."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QScrollArea
 from app.identity.model import Source
 from app.ui.form_view import FormView
 from app.ui.screens.base import Screen, button, label
+from app.ui.screens.hospital import InsurancePanel
+from app.ui.screens.lodging import DeadlineNote
 
 
 class ReviewScreen(Screen):
@@ -21,7 +24,9 @@ class ReviewScreen(Screen):
         self.general_errors.setObjectName("formErrors")
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
-        for w in (self.title, self.hint, self.general_errors):
+        self.insurance = InsurancePanel(controller)
+        self.deadline = DeadlineNote(controller)
+        for w in (self.title, self.hint, self.insurance, self.deadline, self.general_errors):
             self.layout_.addWidget(w)
         self.layout_.addWidget(self.scroll, 1)
         row = QHBoxLayout()
@@ -37,6 +42,7 @@ class ReviewScreen(Screen):
         row.addWidget(self.cont)
         self.layout_.addLayout(row)
         self.form: FormView | None = None
+        controller.flows.hospital.insurance_changed.connect(self._insurance_changed)
         self.retranslate()
 
     def enter(self) -> None:
@@ -44,9 +50,17 @@ class ReviewScreen(Screen):
         if session is None:
             return
         self.form = FormView(session.draft, self.lang, self.source_text)
+        self.form.changed.connect(self.deadline.refresh)
         self.scroll.setWidget(self.form)
         self.general_errors.clear()
+        self.insurance.retranslate()
+        self.deadline.refresh()
         self.retranslate()
+
+    def _insurance_changed(self) -> None:
+        """The lookup answered: its values appear in the form (locked, "looked up")."""
+        if self.form is not None and self.controller.session is not None:
+            self.form.refresh()
 
     def clear(self) -> None:
         self.form = None
@@ -54,6 +68,8 @@ class ReviewScreen(Screen):
         if old is not None:
             old.deleteLater()
         self.general_errors.clear()
+        self.insurance.retranslate()
+        self.deadline.refresh()
 
     def _repeatable_role(self):
         session = self.controller.session
@@ -92,7 +108,7 @@ class ReviewScreen(Screen):
             Source.SCANNER: self.tr("from the QR code (scanner)"),
             Source.LOOKUP: self.tr("looked up"),
             Source.TYPED: self.tr("typed") if origin != "operator" else self.tr("corrected by staff"),
-        }[source]
+        }[source] if origin != "config" else self.tr("from the kiosk's settings")
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Check your details"))
@@ -105,3 +121,5 @@ class ReviewScreen(Screen):
         self.add_person.setText(self.tr("Add another person"))
         if self.form is not None and self.form.lang != self.lang:
             self.form.set_language(self.lang)
+        self.insurance.retranslate()
+        self.deadline.refresh()
