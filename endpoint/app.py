@@ -64,7 +64,6 @@ class Endpoint:
         self.agency_tokens = [t for t in (agency_tokens or []) if t]
         self.clock = clock
         self.window = window
-        self._secrets: dict[str, tuple[bytes, float]] = {}
         self._requests = 0
 
     # -- plumbing --------------------------------------------------------------------------------
@@ -82,16 +81,6 @@ class Endpoint:
                 raise ApiError(413, "too_large", f"body over {MAX_BODY_BYTES} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
-
-    async def _secret(self, kiosk_id: str) -> bytes | None:
-        # A short per-worker cache: the secret is read on every request otherwise.
-        hit = self._secrets.get(kiosk_id)
-        if hit and hit[1] > self.clock():
-            return hit[0]
-        secret = await run_in_threadpool(self.store.kiosk_secret, kiosk_id)
-        if secret is not None:
-            self._secrets[kiosk_id] = (secret, self.clock() + 30)
-        return secret
 
     async def authenticate(self, request: Request, body: bytes) -> str:
         h = request.headers
@@ -112,12 +101,9 @@ class Endpoint:
                            "check the kiosk's clock", {"X-Endpoint-Time": str(int(now))})
         if not hmac.compare_digest(digest, signing.body_digest(body)):
             raise ApiError(401, "bad_digest", "X-Content-SHA256 does not match the body")
-        secret = await self._secret(kiosk_id)
-        if secret is not None and not hmac.compare_digest(
-                sig, self._expected(request, secret, ts, nonce, digest, kiosk_id)):
-            # The cached secret may predate a re-key (`add-kiosk` again): ask the store once.
-            self._secrets.pop(kiosk_id, None)
-            secret = await self._secret(kiosk_id)
+        # Read on every request, not cached: re-keying or disabling a kiosk (a stolen one)
+        # takes effect at once on every worker. One primary-key lookup per batch is cheap.
+        secret = await run_in_threadpool(self.store.kiosk_secret, kiosk_id)
         expected = self._expected(request, secret or b"\0", ts, nonce, digest, kiosk_id)
         if secret is None or not hmac.compare_digest(sig, expected):
             raise ApiError(401, "bad_signature", "signature does not verify for this kiosk")
