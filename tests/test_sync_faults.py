@@ -220,6 +220,7 @@ def test_sigkill_during_enqueue_and_sync(tmp_path, endpoint_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3000)
 @pytest.mark.skipif(os.environ.get("KIOSK_LONG_TESTS") != "1", reason="KIOSK_LONG_TESTS=1")
 def test_sigkill_long_mode_500(tmp_path, endpoint_factory):
     ep = endpoint_factory()

@@ -192,3 +192,37 @@ def test_sync_service_reports_a_corrupt_outbox(tmp_path):
     assert done.wait(5)
     svc.stop()
     assert getattr(errors[0], "reason", "") == "corrupt"
+
+
+def test_status_refusal_is_an_error_not_offline(ep, kiosk):
+    ob, client = kiosk
+    ob.submit("a.b", {"x": 1})
+    assert sync_once(ob, client).delivered == 1
+    ep.register_kiosk("kiosk-1", b"z" * 32)   # re-keyed at the endpoint: our signature fails
+    report = sync_once(ob, client)
+    assert not report.offline and report.error == "status:auth:bad_signature"
+
+
+def test_sync_service_retries_building_its_client(ep, tmp_path):
+    secret = load_or_create_secret(tmp_path / "kiosk.secret")
+    ep.register_kiosk("kiosk-1", secret)
+    attempts, errors = [], []
+    delivered = threading.Event()
+
+    def factory():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise FileNotFoundError("ca file")
+        return make_client(ep.base_url, "kiosk-1", secret)
+
+    ob = Outbox.open(tmp_path / "o.db", tmp_path / "o.key")
+    ob.submit("a.b", {"x": 1})
+    svc = SyncService(tmp_path / "o.db", tmp_path / "o.key", factory, 0.2,
+                      lambda r: r.delivered and delivered.set(), on_error=errors.append)
+    svc.start()
+    try:
+        assert delivered.wait(10)
+    finally:
+        svc.stop()
+    assert len(attempts) == 2 and isinstance(errors[0], FileNotFoundError)
+    ob.close()

@@ -41,13 +41,18 @@ class DeliveryAdapter(Protocol):
         """One Outcome per claim, same order. Must not raise for network or HTTP failures."""
 
     def fetch_statuses(self, idempotency_keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
-        """{idempotency_key: (agency_status, status_at ISO or None)}; raises OfflineError."""
+        """{idempotency_key: (agency_status, status_at ISO or None)}; raises OfflineError
+        when unreachable, StatusFetchError when the answer is an error."""
 
     def close(self) -> None: ...
 
 
 class OfflineError(Exception):
     """The other side could not be reached (or did not answer in time)."""
+
+
+class StatusFetchError(Exception):
+    """The other side answered the status query with an error (auth, 5xx): not offline."""
 
 
 def _wire_item(c: Claim) -> dict:
@@ -166,7 +171,7 @@ class ReferenceEndpointAdapter:
             except httpx.TransportError as exc:
                 raise OfflineError(network_reason(exc)) from None
             if resp.status_code != 200:
-                raise OfflineError(f"http_{resp.status_code}")
+                raise StatusFetchError(f"status:{classify_failure(resp).reason}")
             for r in resp.json().get("statuses", []):
                 out[r["idempotency_key"]] = (r["status"], r.get("status_at"))
         return out

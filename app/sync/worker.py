@@ -14,7 +14,8 @@ from typing import Callable
 
 from app.outbox.errors import OutboxError, OutboxStateError
 from app.outbox.store import Outbox
-from app.sync.adapters import (DELIVERED, OFFLINE, REJECTED, DeliveryAdapter, OfflineError)
+from app.sync.adapters import (DELIVERED, OFFLINE, REJECTED, DeliveryAdapter, OfflineError,
+                               StatusFetchError)
 
 log = logging.getLogger("kiosk.sync")
 
@@ -44,6 +45,7 @@ def sync_once(ob: Outbox, client: DeliveryAdapter, *, batch_size: int = 50,
     """Deliver every due item (in batches, deadline first), then refresh agency statuses."""
     delivered = rejected = retried = held = updates = 0
     offline = False
+    error: str | None = None
     ob.reset_stale()
     for _ in range(max_batches):
         claims = ob.claim(batch_size)
@@ -80,12 +82,15 @@ def sync_once(ob: Outbox, client: DeliveryAdapter, *, batch_size: int = 50,
             except OfflineError as exc:
                 log.info("sync: status refresh failed (%s)", exc)
                 offline = True
+            except StatusFetchError as exc:
+                log.warning("sync: status refresh refused (%s)", exc)
+                error = str(exc)
             else:
                 by_key = {k: code for code, k in checks}
                 updates = ob.set_agency_statuses(
                     {by_key[k]: (s, _parse_iso(at)) for k, (s, at) in got.items() if k in by_key},
                     [code for code, _ in checks])
-    report = SyncReport(delivered, rejected, retried, updates, offline, held)
+    report = SyncReport(delivered, rejected, retried, updates, offline, held, error)
     if delivered or rejected or retried or updates:
         log.info("sync: delivered=%d rejected=%d retried=%d held=%d status_updates=%d "
                  "offline=%s", delivered, rejected, retried, held, updates, offline)
@@ -152,9 +157,16 @@ class SyncService:
         try:
             ob = Outbox.open(self.outbox_path, self.key_file, clock=self.clock,
                              retention_days=self.retention_days)
-            client = self.client_factory()
             while not self._stop.is_set():
                 self._wake.clear()
+                if client is None:
+                    try:  # a missing CA file or secret is fixable: keep trying, say why
+                        client = self.client_factory()
+                    except Exception as exc:
+                        log.warning("sync: cannot build the client (%s)", type(exc).__name__)
+                        self._emit(self.on_error, exc)
+                        self._wake.wait(self.interval)
+                        continue
                 try:
                     report = sync_once(ob, client, batch_size=self.batch_size)
                 except OutboxError as exc:
