@@ -291,3 +291,25 @@ def test_chip_keys_with_explicit_or_named_curve_parameters(explicit):
     assert isinstance(spki, akeys.PublicKeyInfo)
     assert spki["algorithm"]["parameters"].name == ("specified" if explicit else "named")
     assert r.auth.chip_authentication == "passed" and r.auth.active_authentication == "passed"
+
+
+@pytest.mark.parametrize("extended", [True, False])
+def test_face_larger_than_32k_uses_odd_read_binary(tmp_path, extended):
+    import io
+    import random
+
+    from PIL import Image
+
+    rnd = random.Random(3)
+    im = Image.frombytes("RGB", (240, 320), bytes(rnd.getrandbits(8) for _ in range(240 * 320 * 3)))
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=60)
+    assert 32768 < buf.tell() < 60000
+    face = tmp_path / "big.jpg"
+    face.write_bytes(buf.getvalue())
+    p = profile(extended_length=extended)
+    p.face_image = face
+    card = VirtualCard(p)
+    r = read_document(card, keys_for(p), ReadOptions())
+    assert r.face_jpeg == buf.getvalue()
+    assert r.auth.data_group_hashes == "passed"

@@ -52,8 +52,10 @@ class BinaryReader:
 
     def _read(self, t: Transceiver, offset: int, length: int) -> bytes:
         if offset > 0x7FFF:  # odd INS with an offset data object (ISO 7816-4)
+            # The answer wraps the data in tag 53: leave room for its header in Le.
+            le = min(length + 4, 65536 if self.extended else 256)
             cmd = apdu.command(0x00, 0xB1, 0, 0, tlv.encode(0x54, offset.to_bytes(3, "big")),
-                               length, extended=self.extended)
+                               le, extended=self.extended and le > 256)
             data = apdu.check(t.transmit(cmd), "READ BINARY")
             return tlv.parse_one(data, 0x53, recurse=False).value
         cmd = apdu.command(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length,

@@ -220,7 +220,9 @@ class VirtualCard:
             off = tlv.parse_one(data, 0x54, recurse=False).value
         except CardProtocolError:
             raise _Reply(SW["data"]) from None
-        chunk = self._slice(self._file(), int.from_bytes(off, "big"), None if le is None else max(0, le - 4))
+        le = 256 if le is None else le
+        room = le - 2 if le - 2 < 0x80 else (le - 3 if le - 3 < 0x100 else le - 4)
+        chunk = self._slice(self._file(), int.from_bytes(off, "big"), max(0, room))
         return tlv.encode(0x53, chunk)
 
     # --- BAC ---
