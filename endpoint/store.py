@@ -102,6 +102,12 @@ class Store:
                 "ON CONFLICT (kiosk_id) DO UPDATE SET secret=excluded.secret, disabled=0"),
                 (kiosk_id, secret.hex(), time.time()))
 
+    def disable_kiosk(self, kiosk_id: str) -> bool:
+        """A stolen or retired kiosk: its signature stops verifying at once (every worker)."""
+        with self.tx() as cur:
+            cur.execute(self._q("UPDATE kiosks SET disabled=1 WHERE kiosk_id=%s"), (kiosk_id,))
+            return cur.rowcount == 1
+
     def kiosk_secret(self, kiosk_id: str) -> bytes | None:
         with self.tx() as cur:
             cur.execute(self._q("SELECT secret FROM kiosks WHERE kiosk_id=%s AND disabled=0"),
