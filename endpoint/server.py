@@ -32,6 +32,15 @@ def add_kiosk(db: str, kiosk_id: str, secret: bytes) -> None:
         store.close()
 
 
+def disable_kiosk(db: str, kiosk_id: str) -> bool:
+    store = open_store(db) if not db.startswith("postgres") else open_store(db, max_size=1)
+    try:
+        store.migrate()
+        return store.disable_kiosk(kiosk_id)
+    finally:
+        store.close()
+
+
 def read_secret_file(path: Path) -> bytes:
     """A kiosk secret file holds the secret as hex (what load_or_create_secret writes)."""
     text = Path(path).read_text(encoding="ascii").strip()

@@ -146,6 +146,13 @@ def test_sync_once_to_a_served_endpoint_registered_by_cli(data, endpoint_factory
                 "sync", "--once")
     assert res.returncode == 0 and "delivered=1" in res.stdout, res.stderr
     assert len(ep.dossiers("kiosk-cli")) == 1
+    res = kiosk(data, "endpoint", "disable-kiosk", "--db", ep.db, "--kiosk-id", "kiosk-cli")
+    assert res.returncode == 0 and "disabled kiosk-cli" in res.stdout
+    res = kiosk(data, "--set", f"sync.endpoint_url={ep.url}", "--set", "kiosk.id=kiosk-cli",
+                "sync", "--once", "--json")
+    assert json.loads(res.stdout)["error"] == "status:auth:bad_signature"
+    res = kiosk(data, "endpoint", "disable-kiosk", "--db", ep.db, "--kiosk-id", "nobody")
+    assert res.returncode == 1 and "no kiosk nobody" in res.stderr
     res = kiosk(data, "--set", "sync.endpoint_url=http://127.0.0.1:9", "sync", "--once",
                 "--json")
     out = json.loads(res.stdout)  # nothing to send, but the status refresh finds no endpoint

@@ -3,6 +3,7 @@
     kiosk endpoint serve --host 127.0.0.1 --port 8765 --db PATH|postgresql://... [--workers N]
                          [--agency-token-file FILE] [--ssl-certfile F --ssl-keyfile F]
     kiosk endpoint add-kiosk --db ... --kiosk-id ID --secret-file FILE
+    kiosk endpoint disable-kiosk --db ... --kiosk-id ID
 The agency token may also come from $KIOSK_ENDPOINT_AGENCY_TOKENS (comma-separated).
 """
 
@@ -53,6 +54,16 @@ def cmd_add_kiosk(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_disable_kiosk(args: argparse.Namespace) -> int:
+    from endpoint import server
+
+    if not server.disable_kiosk(args.db, args.kiosk_id):
+        raise _fail(f"Không có ki-ốt {args.kiosk_id}.", f"there is no kiosk {args.kiosk_id}")
+    print(json.dumps({"kiosk_id": args.kiosk_id, "disabled": True}) if args.json
+          else f"disabled {args.kiosk_id}")
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from endpoint import server
 
@@ -81,6 +92,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--secret-file", required=True, help="the kiosk's secret file (hex)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_add_kiosk)
+    p = cmds.add_parser("disable-kiosk", help="refuse a kiosk's requests from now on "
+                        "(add-kiosk with a new secret enables it again)")
+    p.add_argument("--db", required=True)
+    p.add_argument("--kiosk-id", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_disable_kiosk)
     p = cmds.add_parser("migrate", help="create or update the endpoint's tables")
     p.add_argument("--db", required=True)
     p.set_defaults(func=cmd_migrate)
