@@ -192,3 +192,10 @@ def test_pace_uses_password_reference_2_for_a_can():
     with pytest.raises(Exception) as exc:
         pace.authenticate(chip, AccessKey.can("123456"), INFO)
     assert getattr(exc.value, "reason", "") == "not_supported"
+
+
+def test_pace_names_the_domain_parameters_only_when_ambiguous():
+    chip = ScriptedChip([(H("0022C1A412800A04007F000702020402028301028401" "0D"), b"\x6A\x80")])
+    with pytest.raises(Exception):
+        pace.authenticate(chip, AccessKey.can("123456"), INFO, ambiguous=True)
+    assert not chip.steps

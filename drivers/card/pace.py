@@ -77,19 +77,23 @@ def _child(item: tlv.Tlv, tag: int, step: str) -> bytes:
 
 
 def mse_set_at(oid: str, password_reference: int, parameter_id: int | None = None) -> bytes:
+    """`parameter_id` only when the chip offers several domain parameters (ICAO 9303-11: 84 is
+    required then, and left out otherwise, as in the worked example)."""
     data = tlv.encode(0x80, encode_oid(oid)) + tlv.encode(0x83, bytes([password_reference]))
-    if parameter_id is not None and parameter_id > 31:  # proprietary ids need 84; ours are standard
+    if parameter_id is not None:
         data += tlv.encode(0x84, bytes([parameter_id]))
     return apdu.command(0x00, 0x22, 0xC1, 0xA4, data)
 
 
 def authenticate(transceiver: Transceiver, key: AccessKey, info: PaceInfo,
-                 random: Callable[[int], bytes] = os.urandom) -> SecureMessaging:
+                 random: Callable[[int], bytes] = os.urandom, *,
+                 ambiguous: bool = False) -> SecureMessaging:
     cipher = PACE_ECDH_GM.get(info.oid)
     curve = BY_PARAMETER_ID.get(info.parameter_id or -1)
     if cipher is None or cipher == "3des" or curve is None:
         raise CardProtocolError("PACE: variant not supported")
-    apdu.check(transceiver.transmit(mse_set_at(info.oid, key.password_reference)), "PACE MSE:Set AT")
+    mse = mse_set_at(info.oid, key.password_reference, info.parameter_id if ambiguous else None)
+    apdu.check(transceiver.transmit(mse), "PACE MSE:Set AT")
 
     nonce = decrypt_nonce(k_pi(key, cipher), _child(_ga(transceiver, 0, b"", False, "nonce"), 0x80, "nonce"))
 

@@ -143,10 +143,10 @@ def _card_access(link: _Link) -> si.SecurityInfos | None:
 
 
 def _authenticate(link: _Link, key: AccessKey, pace_info: si.PaceInfo | None,
-                  stats: ReadStats) -> SecureTransceiver:
+                  stats: ReadStats, ambiguous: bool = False) -> SecureTransceiver:
     """One access attempt with one key. Raises AuthenticationFailedError for a wrong key."""
     if pace_info is not None:
-        sm = pace.authenticate(link, key, pace_info)
+        sm = pace.authenticate(link, key, pace_info, ambiguous=ambiguous)
         stats.protocol = "PACE-ECDH-GM-" + si.PACE_ECDH_GM[pace_info.oid].upper()
         channel = SecureTransceiver(link, sm)
         files.select_aid(channel)
@@ -158,9 +158,10 @@ def _authenticate(link: _Link, key: AccessKey, pace_info: si.PaceInfo | None,
 
 
 def _open(link: _Link, keys: list[AccessKey], options: ReadOptions,
-          stats: ReadStats) -> tuple[SecureTransceiver, AccessKey, si.PaceInfo | None]:
+          stats: ReadStats) -> tuple[SecureTransceiver, AccessKey, si.PaceInfo | None, bool]:
     infos = _card_access(link)
     pace_info = infos.supported_pace() if infos else None
+    ambiguous = bool(infos and len({p.parameter_id for p in infos.pace}) > 1)
     attempts = 0
     for key in keys:
         if attempts >= options.max_attempts:
@@ -171,7 +172,7 @@ def _open(link: _Link, keys: list[AccessKey], options: ReadOptions,
         stats.access_attempts = attempts
         for link_try in (1, 2):
             try:
-                channel = _authenticate(link, key, pace_info, stats)
+                channel = _authenticate(link, key, pace_info, stats, ambiguous)
             except AuthenticationFailedError:
                 log.info("access attempt %d with a %s key refused", attempts, key.kind)
                 channel = None
@@ -196,7 +197,7 @@ def _open(link: _Link, keys: list[AccessKey], options: ReadOptions,
             continue
         stats.key_kind = key.kind
         log.info("access granted: %s after %d attempt(s)", stats.protocol, attempts)
-        return channel, key, pace_info
+        return channel, key, pace_info, ambiguous
     raise AccessDeniedError(f"no access key opened the chip ({attempts} attempt(s))")
 
 
@@ -209,8 +210,9 @@ class _Session:
     MAX_REOPENS = 2
 
     def __init__(self, link: _Link, key: AccessKey, pace_info: si.PaceInfo | None,
-                 stats: ReadStats, channel: SecureTransceiver) -> None:
+                 ambiguous: bool, stats: ReadStats, channel: SecureTransceiver) -> None:
         self.link, self.key, self.pace_info, self.stats = link, key, pace_info, stats
+        self.ambiguous = ambiguous
         self.channel = channel
         self.last_select: bytes | None = None
         self.reopens = 0
@@ -225,7 +227,8 @@ class _Session:
                 raise
             self.reopens += 1
             log.info("link error inside the secure channel: re-opening the session (%d)", self.reopens)
-            self.channel = _authenticate(self.link, self.key, self.pace_info, self.stats)
+            self.channel = _authenticate(self.link, self.key, self.pace_info, self.stats,
+                                         self.ambiguous)
             if self.last_select is not None and self.last_select is not apdu:
                 from drivers.card import apdu as apdu_mod
 
@@ -267,8 +270,8 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
                 log.exception("progress callback failed")
 
     report("access")
-    secure, key, pace_info = _open(link, keys, options, stats)
-    channel = _Session(link, key, pace_info, stats, secure)
+    secure, key, pace_info, ambiguous = _open(link, keys, options, stats)
+    channel = _Session(link, key, pace_info, ambiguous, stats, secure)
     reader = files.BinaryReader(allow_extended=options.allow_extended_length)
 
     def read(spec: FileSpec, optional: bool = True) -> bytes | None:
