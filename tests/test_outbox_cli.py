@@ -164,3 +164,24 @@ def test_add_kiosk_refuses_a_bad_secret_file(data):
     res = kiosk(data, "endpoint", "add-kiosk", "--db", str(data / "ep.db"), "--kiosk-id", "k",
                 "--secret-file", str(data / "s"))
     assert res.returncode == 1 and "secret file" in res.stderr
+
+
+def test_sync_service_mode_until_interrupted(data):
+    import signal
+
+    kiosk(data, "outbox", "submit", "--procedure", PROC, "--data", str(data / "form.json"))
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
+    p = subprocess.Popen([sys.executable, "-m", "app", "--simulate", "--set",
+                          f"kiosk.data_dir={data}", "--set", "sync.interval_seconds=1", "sync",
+                          "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(p.stdout.readline())
+        assert first["delivered"] == 1
+        second = json.loads(p.stdout.readline())   # the next round, an interval later
+        assert second["delivered"] == 0 and second["offline"] is False
+    finally:
+        p.send_signal(signal.SIGINT)
+        assert p.wait(20) == 130
+        p.stdout.close()
+        p.stderr.close()

@@ -54,18 +54,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
             text = " ".join(f"{k}={v}" for k, v in asdict(report).items() if k != "error")
             print(json.dumps(data) if args.json else text)
             return 0
-        import threading
+        import time
 
-        done = threading.Event()
+        def said(exc: Exception) -> None:  # the service keeps trying; say why meanwhile
+            print(f"kiosk: {getattr(exc, 'en', None) or type(exc).__name__}", flush=True)
+
         svc = SyncService(path, key, factory, float(cfg["sync.interval_seconds"]),
                           lambda r: print(json.dumps(asdict(r)) if args.json else r, flush=True),
-                          on_error=lambda e: (print(f"kiosk: {e}", flush=True), done.set()),
-                          retention_days=cfg["outbox.retention_days"],
+                          on_error=said, retention_days=cfg["outbox.retention_days"],
                           batch_size=int(cfg["sync.batch_size"]))
         svc.start()
         try:
-            while not done.wait(0.5):
-                pass
+            while svc.running:  # the thread ends only on a fatal error (a corrupt outbox)
+                time.sleep(0.5)
         finally:
             svc.stop()
         return 1
