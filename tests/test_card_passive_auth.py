@@ -96,7 +96,9 @@ def test_master_list_in_the_trust_store(tmp_path):
 
 
 def test_online_verification_can_stand_in_for_the_chain():
-    verifier = SimulatedOnlineVerifier([test_pki().ds_der()])
+    from drivers.card.virtual import test_online_verifier
+
+    verifier = test_online_verifier()
     a = _read(ReadOptions(verifier=verifier)).auth
     assert verifier.calls == 1
     assert a.online_verification == "passed" and a.certificate_chain == "not_checked"

@@ -21,7 +21,7 @@ from typing import Callable
 
 from drivers.card import active_auth, bac, chip_auth, files, pace, passive_auth
 from drivers.card import security_infos as si
-from drivers.card.access_keys import MAX_ATTEMPTS, AccessKey
+from drivers.card.access_keys import MAX_ATTEMPTS, AccessKey, keys_from_identity
 from drivers.card.errors import (AccessDeniedError, AuthenticationFailedError, CardProtocolError,
                                  NotSupportedError, ReadCancelledError, StatusWordError)
 from drivers.card.facts import FAILED, NOT_CHECKED, NOT_SUPPORTED, PASSED, AuthFacts
@@ -40,7 +40,7 @@ from drivers.card.sm import SecureTransceiver
 log = logging.getLogger(__name__)
 
 __all__ = ["read_document", "ReadOptions", "ReadProgress", "CardReadResult", "ReadStats",
-           "AuthFacts", "AccessKey", "IDENTITY_FIELDS"]
+           "AuthFacts", "AccessKey", "keys_from_identity", "IDENTITY_FIELDS"]
 
 IDENTITY_FIELDS = ("id_number", "full_name", "birth_date", "sex", "nationality", "ethnicity",
                    "religion", "place_of_origin", "place_of_residence", "identifying_marks",

@@ -115,3 +115,14 @@ test_pki.__test__ = False  # type: ignore[attr-defined]  # a factory, not a pyte
 
 def write_test_trust_store(folder: Path, label: str = "VN-TEST") -> Path:
     return test_pki(label).write_trust_store(folder)
+
+
+def test_online_verifier(label: str = "VN-TEST"):
+    """A SimulatedOnlineVerifier that vouches for the virtual cards' document signer (for the
+    simulator and tests: the stand-in for the police identity service)."""
+    from drivers.card.online import SimulatedOnlineVerifier
+
+    return SimulatedOnlineVerifier([test_pki(label).ds_der()])
+
+
+test_online_verifier.__test__ = False  # type: ignore[attr-defined]
