@@ -25,13 +25,24 @@ class OnlineVerifier(Protocol):
         Raises OnlineVerificationUnavailable when it cannot tell."""
 
 
+def _signer_key(der: bytes) -> bytes | None:
+    """The certificate's public key (DER): the identity of a signer across re-issued copies of
+    its certificate (the virtual cards' test signer is re-made by every process)."""
+    from asn1crypto import x509
+
+    try:
+        return x509.Certificate.load(der)["tbs_certificate"]["subject_public_key_info"].dump()
+    except Exception:  # noqa: BLE001 - anything unparsable simply is not accepted
+        return None
+
+
 class SimulatedOnlineVerifier:
-    """Accepts exactly the configured document-signer certificates (DER)."""
+    """Accepts the configured document-signer certificates (DER), matched by public key."""
 
     name = "simulated"
 
     def __init__(self, accepted_ds_certificates: Iterable[bytes] = (), *, available: bool = True):
-        self.accepted = {bytes(c) for c in accepted_ds_certificates}
+        self.accepted = {k for k in (_signer_key(bytes(c)) for c in accepted_ds_certificates) if k}
         self.available = available
         self.calls = 0
 
@@ -39,4 +50,5 @@ class SimulatedOnlineVerifier:
         self.calls += 1
         if not self.available:
             raise OnlineVerificationUnavailable("simulated service down")
-        return ds_certificate in self.accepted
+        key = _signer_key(ds_certificate)
+        return key is not None and key in self.accepted

@@ -104,9 +104,13 @@ class TestPki:
         return tlv.encode(0x77, info)
 
 
-@functools.lru_cache(maxsize=4)
 def test_pki(label: str = "VN-TEST") -> TestPki:
     """The process-wide test PKI (same CSCA for every virtual card of one label)."""
+    return _pki(label)
+
+
+@functools.lru_cache(maxsize=4)
+def _pki(label: str) -> TestPki:
     return TestPki(label)
 
 
