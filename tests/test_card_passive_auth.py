@@ -171,3 +171,16 @@ def test_csca_with_explicit_ec_parameters(tmp_path):
     bad.mkdir()
     (bad / "csca.der").write_bytes(explicit_csca(ec.generate_private_key(ec.BrainpoolP256R1())))
     assert _read(ReadOptions(trust_store=bad)).auth.certificate_chain == "failed"
+
+
+def test_trust_store_written_by_another_process_trusts_our_virtual_cards(tmp_path):
+    """The simulator writes the trust store in the kiosk process while `kiosk card emulate`
+    signs cards in another: the test CSCA must be the same key in both."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "other"
+    subprocess.run([sys.executable, "-c", "import sys; from drivers.card.virtual import "
+                    "write_test_trust_store as w; w(sys.argv[1])", str(folder)], check=True, timeout=60)
+    assert (folder / "test-csca.pem").exists()
+    assert _read(ReadOptions(trust_store=folder)).auth.certificate_chain == "passed"
