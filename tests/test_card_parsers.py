@@ -134,3 +134,37 @@ def test_card_access_tolerates_entries_it_does_not_understand():
     infos = security_infos.parse(raw)
     assert infos.supported_pace().parameter_id == 13
     assert "0.4.0.127.0.7.2.2.4.2" in infos.unknown and "0.4.0.127.0.7.2.2.2" in infos.unknown
+
+
+@pytest.mark.parametrize("trailer", ["sha1", "sha256"])
+def test_active_authentication_rsa_iso9796_2(trailer):
+    import hashlib
+    import os
+
+    from asn1crypto import keys as akeys
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from drivers.card import active_auth
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    n, d = key.public_key().public_numbers().n, key.private_numbers().d
+    k = (n.bit_length() + 7) // 8
+    h = hashlib.new(trailer)
+    tail = b"\xbc" if trailer == "sha1" else b"\x34\xcc"
+    m1 = os.urandom(k - h.digest_size - len(tail) - 1)
+
+    class Chip:
+        def __init__(self, tamper: bool) -> None:
+            self.tamper = tamper
+
+        def transmit(self, apdu: bytes) -> bytes:
+            challenge = apdu[5:13]
+            digest = hashlib.new(trailer, m1 + challenge).digest()
+            m = b"\x6a" + m1 + (bytes(len(digest)) if self.tamper else digest) + tail
+            return pow(int.from_bytes(m, "big"), d, n).to_bytes(k, "big") + b"\x90\x00"
+
+    spki = akeys.PublicKeyInfo.load(key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+    assert active_auth.authenticate(Chip(False), spki, None) is True
+    assert active_auth.authenticate(Chip(True), spki, None) is False

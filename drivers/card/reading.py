@@ -161,6 +161,10 @@ def _open(link: _Link, keys: list[AccessKey], options: ReadOptions,
           stats: ReadStats) -> tuple[SecureTransceiver, AccessKey, si.PaceInfo | None, bool]:
     infos = _card_access(link)
     pace_info = infos.supported_pace() if infos else None
+    if infos is not None:  # what real cards offer is partly unconfirmed: record it (no personal data)
+        log.info("EF.CardAccess: PACE %s, CA %s, other %s",
+                 [(p.oid, p.parameter_id) for p in infos.pace], [c.oid for c in infos.chip_auth],
+                 infos.unknown)
     ambiguous = bool(infos and len({p.parameter_id for p in infos.pace}) > 1)
     attempts = 0
     for key in keys:
@@ -305,6 +309,8 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
         dg13_raw = read(DG13)
         if dg13_raw is not None:
             dg13 = dg13_mod.parse(dg13_raw)
+            log.info("DG13: %d bytes, unknown field numbers %s, expiry as %s", len(dg13_raw),
+                     sorted(dg13.unknown_fields), "date" if dg13.expiry_date else "text")
 
     face_jpeg = face_format = None
     if options.face and wanted(2):
@@ -313,6 +319,7 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
             try:
                 face = dg2_mod.parse(dg2_raw)
                 face_format = face.format
+                log.info("DG2: %s image, %d bytes", face.format, len(face.data))
                 face_jpeg = dg2_mod.to_jpeg(face)
                 if face_jpeg is not None:
                     face_format = "jpeg"
@@ -402,8 +409,10 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
     stats.extended_length = reader.extended
     stats.block_size = reader.block
     report("done")
-    log.info("card read: %s, %d APDUs, %d/%d bytes, %.3f s, verified=%s", stats.protocol,
-             stats.apdus, stats.bytes_sent, stats.bytes_received, stats.seconds, facts.verified)
+    log.info("card read: %s, %d APDUs, %d/%d bytes, %.3f s, block %d (extended %s), facts %s",
+             stats.protocol, stats.apdus, stats.bytes_sent, stats.bytes_received, stats.seconds,
+             stats.block_size, stats.extended_length,
+             {k: v for k, v in facts.to_json().items() if k not in ("data_groups", "notes")})
     mrz_json = mrz.to_json()
     return CardReadResult(_identity(dg13, mrz_json), mrz_json, face_jpeg, face_format, facts,
                           stats, raw, warnings)
