@@ -14,9 +14,11 @@ from drivers.card.security_infos import CA_ECDH, SecurityInfos, encode_oid
 from drivers.card.sm import SecureMessaging, SecureTransceiver
 
 
-def authenticate(channel: SecureTransceiver, infos: SecurityInfos) -> None:
+def authenticate(channel: SecureTransceiver, infos: SecurityInfos,
+                 ephemeral: ec.EllipticCurvePrivateKey | None = None) -> None:
     """Run CA; on success `channel.sm` is replaced by the new session. Raises NotSupportedError
-    for variants the kiosk does not implement (DH, 3DES), CardError subclasses on failure."""
+    for variants the kiosk does not implement (DH, 3DES), CardError subclasses on failure.
+    `ephemeral` is for replaying recorded sessions in tests."""
     key = next((k for k in infos.chip_auth_keys if k.public_key.algorithm == "ec"), None)
     if key is None:
         raise NotSupportedError(0x6A81, "chip authentication: no EC key in DG14")
@@ -28,7 +30,7 @@ def authenticate(channel: SecureTransceiver, infos: SecurityInfos) -> None:
     chip_key = load_public_key(key.public_key)
     if not isinstance(chip_key, ec.EllipticCurvePublicKey):
         raise CardProtocolError("DG14: chip authentication key is not EC")
-    eph = ec.generate_private_key(chip_key.curve)
+    eph = ephemeral or ec.generate_private_key(chip_key.curve)
     shared = eph.exchange(ec.ECDH(), chip_key)
     mse = tlv.encode(0x80, encode_oid(info.oid))
     if key.key_id is not None:

@@ -75,7 +75,7 @@ class SecureMessaging:
         do97 = b""
         extended = le is not None and le > 256
         if le is not None:
-            do97 = tlv.encode(0x97, le.to_bytes(2, "big") if extended else bytes([le & 0xFF]))
+            do97 = tlv.encode(0x97, (le % 65536).to_bytes(2, "big") if extended else bytes([le & 0xFF]))
         do8e = tlv.encode(0x8E, self.mac(header + do87 + do97))
         body = do87 + do97 + do8e
         extended = extended or len(body) > 255
