@@ -120,3 +120,18 @@ def test_preview_widget_shows_frames(worker, camera, qtbot):
     preview.show()
     preview.repaint()
     assert preview.guide_rect().width() > 0
+
+
+def test_glare_hint_then_cleared(camera, qtbot):
+    w = CameraWorker(lambda: camera, backoff=(0.05, 0.1), hint_after_s=0.2)
+    try:
+        with qtbot.waitSignal(w.camera_state, timeout=5000,
+                              check_params_cb=lambda s: s == "ok"):
+            w.start()
+        # strong glare over small, blurred modules: located, not readable
+        with qtbot.waitSignal(w.qr_hint, timeout=8000, check_params_cb=lambda h: h == "glare"):
+            camera.show_card(PAYLOAD, seed=11, module_px=2.7, glare=0.9, blur=1.3, noise=8)
+        with qtbot.waitSignal(w.qr_hint, timeout=8000, check_params_cb=lambda h: h == ""):
+            camera.show_blank()
+    finally:
+        assert w.stop(5000)

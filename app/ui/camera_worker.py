@@ -6,6 +6,9 @@ The Qt main thread never waits on capture or decoding: it only receives queued s
                            bytes are not UTF-8; the parser then says not_utf8). Once per
                            presentation: the same code again only after it left the view for
                            `repeat_after_s`.
+  qr_hint(str)             a QR code is in view but cannot be read, for `hint_after_s`:
+                           "glare" (tilt the card), "too_far" (bring it closer) or
+                           "unreadable"; "" when that is over (read, or taken away)
   camera_state(str)        "ok", "unavailable" (no camera; retrying with backoff),
                            "reconnecting" (trying to open it again), "no_picture" (black or
                            frozen frames; reopened if it lasts)
@@ -74,13 +77,14 @@ class CameraWorker(QObject):
     frame_ready = Signal(QImage)
     code_read = Signal(bytes, str)
     camera_state = Signal(str)
+    qr_hint = Signal(str)
     _run_requested = Signal()
 
     def __init__(self, camera_factory: Callable[[], Any], *, decoder: QrDecoder | None = None,
                  preview_fps: float = 10.0, preview_width: int = 640,
                  backoff: tuple[float, float] = (0.5, 8.0), repeat_after_s: float = 3.0,
                  no_picture_after_s: float = 1.5, reopen_after_s: float = 6.0,
-                 decode: bool = True) -> None:
+                 hint_after_s: float = 1.0, decode: bool = True) -> None:
         super().__init__()
         self.camera_factory = camera_factory
         self.decoder = decoder or QrDecoder()
@@ -91,6 +95,7 @@ class CameraWorker(QObject):
         self.no_picture_after_s = no_picture_after_s
         self.reopen_after_s = reopen_after_s
         self.decode_enabled = decode
+        self.hint_after_s = hint_after_s
         self.state = ""
         self.frames_read = 0
         self.frames_decoded = 0
@@ -162,6 +167,7 @@ class CameraWorker(QObject):
         last_code: bytes | None = None
         last_seen = 0.0
         next_decode = 0.0
+        hint, hint_since, hint_sent = None, 0.0, ""
         while not self._stop.is_set():
             try:
                 frame = camera.read()
@@ -192,6 +198,14 @@ class CameraWorker(QObject):
                     if code.raw != last_code or now - last_seen > self.repeat_after_s:
                         self.code_read.emit(code.raw, code.text or "")
                     last_code, last_seen = code.raw, now
+                # Advice only when the same trouble lasts: one bad frame says nothing.
+                new_hint = self.decoder.last_hint
+                if new_hint != hint:
+                    hint, hint_since = new_hint, now
+                wanted = hint if hint and now - hint_since >= self.hint_after_s else ""
+                if wanted != hint_sent and (wanted or hint is None):
+                    hint_sent = wanted
+                    self.qr_hint.emit(wanted)
         return False
 
     @staticmethod

@@ -241,6 +241,24 @@ def _roi_from(corners: np.ndarray, shape: tuple[int, ...], margin: float = 0.35)
     return _Roi(xa, ya, max(1, xb - xa), max(1, yb - ya))
 
 
+# Measured on generated frames: below ~3 px per module reading fails often (cccd.md section 1).
+# A card QR has 53-61 modules across (versions 9-11) plus a 4-module quiet zone each side.
+_MIN_MODULE_PX = 2.8
+_CARD_QR_MODULES = 65
+
+
+def _diagnose(gray: np.ndarray, roi: _Roi) -> str:
+    """Why a located QR code was not read: a glare spot (many saturated pixels), too small in
+    the frame (card too far), or something else (blur, a damaged print)."""
+    patch = gray[roi.y:roi.y + roi.h, roi.x:roi.x + roi.w]
+    if patch.size and float((patch >= 250).mean()) > 0.03:
+        return "glare"
+    # the ROI has a 35% margin each side around the located symbol
+    if min(roi.w, roi.h) / 1.7 / _CARD_QR_MODULES < _MIN_MODULE_PX:
+        return "too_far"
+    return "unreadable"
+
+
 @dataclass
 class QrDecoder:
     """Decodes frames with one configuration. Not thread-safe: one per worker thread.
@@ -252,11 +270,16 @@ class QrDecoder:
     config: DecoderConfig = field(default_factory=lambda: DEFAULT_DECODER_CONFIG)
     remember_roi: bool = True
     _last_roi: _Roi | None = field(default=None, init=False, repr=False)
+    # After a frame where a QR code was located but not read: why, as far as we can tell
+    # ("glare", "too_far" or "unreadable"); None when a code was read or none was seen. The UI
+    # turns a lasting hint into advice (tilt the card, bring it closer).
+    last_hint: str | None = field(default=None, init=False)
     _zbar: _Zbar | None = field(default=None, init=False, repr=False)
     _cv: dict = field(default_factory=dict, init=False, repr=False)
 
     def reset(self) -> None:
         self._last_roi = None
+        self.last_hint = None
 
     def decode(self, frame: np.ndarray) -> list[DecodedCode]:
         t0 = time.perf_counter()
@@ -295,8 +318,10 @@ class QrDecoder:
                     codes.append(DecodedCode(raw, bytes_to_text(raw), attempt.label, ms, pos))
                 if pos := codes[0].position:
                     self._last_roi = _roi_from(np.array(pos, np.float32), gray.shape)
+                self.last_hint = None
                 return codes
         self._last_roi = new_hint or None
+        self.last_hint = _diagnose(gray, new_hint) if new_hint else None
         return []
 
     def _run(self, attempt: Attempt, img: np.ndarray) -> tuple[list[Found], list[np.ndarray]]:
