@@ -98,6 +98,8 @@ def test_dg13_parents_nesting_variants():
                     tlv.encode(0x30, tlv.encode(0x30, u("Cha")) + tlv.encode(0x30, u("Mẹ")))):
         d = dg(variant)
         assert (d.father_name, d.mother_name) == ("Cha", "Mẹ")
+    d = dg(tlv.encode(0x30, u("") + u("Mẹ")))  # father unknown: the mother stays the mother
+    assert (d.father_name, d.mother_name) == ("", "Mẹ")
 
 
 def test_dg13_field_16_as_old_id_fallback_and_dates():

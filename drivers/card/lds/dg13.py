@@ -141,9 +141,10 @@ def parse(data: bytes) -> Dg13:
             out.expiry_date = parse_date(first)
             out.expiry_text = "" if out.expiry_date else first  # e.g. "Không thời hạn"
         elif name == "parents":
-            names = [v for v in values if v]
-            out.father_name = names[0] if names else ""
-            out.mother_name = names[1] if len(names) > 1 else ""
+            # By position, empty strings included: a card with only the mother's name carries an
+            # empty father's name first.
+            out.father_name = values[0] if values else ""
+            out.mother_name = values[1] if len(values) > 1 else ""
         elif name == "field_16":
             field_16 = first
             out.unknown_fields["16"] = first
