@@ -168,3 +168,23 @@ def test_active_authentication_rsa_iso9796_2(trailer):
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
     assert active_auth.authenticate(Chip(False), spki, None) is True
     assert active_auth.authenticate(Chip(True), spki, None) is False
+
+
+def test_dg13_built_like_the_observed_card_layout():
+    """Prefixes public readers match on real cards: ID, dates, old ID as PrintableString, field
+    14 without a value when there is no spouse, field 16 with 16 characters."""
+    from drivers.card.lds import dg13
+
+    person = {"id_number": "001090012345", "full_name": "Nguyễn Văn An", "birth_date": "1990-01-15",
+              "sex": "Nam", "issue_date": "2021-04-10", "expiry_date": "2030-01-15",
+              "old_id_number": "012345678", "father_name": "A", "mother_name": "B"}
+    raw = dg13.build(person)
+    assert bytes([48, 17, 2, 1, 1, 19, 12]) + b"001090012345" in raw
+    assert bytes([48, 15, 2, 1, 3, 19, 10]) + b"15/01/1990" in raw
+    assert bytes([48, 15, 2, 1, 11, 19, 10]) + b"10/04/2021" in raw
+    assert bytes([48, 3, 2, 1, 14]) in raw
+    assert bytes([48, 14, 2, 1, 15, 19, 9]) + b"012345678" in raw
+    assert bytes([48, 21, 2, 1, 16, 19, 16]) in raw
+    parsed = dg13.parse(raw)
+    assert (parsed.father_name, parsed.mother_name, parsed.spouse_name) == ("A", "B", "")
+    assert parsed.old_id_number == "012345678" and parsed.issue_date == date(2021, 4, 10)

@@ -8,6 +8,7 @@ mapped by number, and unknown numbers are kept as text.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -164,8 +165,17 @@ def _entry(n: int, value: bytes) -> bytes:
     return tlv.encode(0x30, tlv.encode(0x02, bytes([n])) + value)
 
 
+def _printable(s: str) -> bytes:
+    return tlv.encode(0x13, s.encode("ascii", "replace"))
+
+
 def build(person: dict, generation: int = 2021) -> bytes:
-    """DG13 in the real layout from an identity dict (the `kiosk card read --json` schema)."""
+    """DG13 in the layout public readers observed on real cards (from an identity dict in the
+    `kiosk card read --json` schema): PrintableString for the ID number, dates and the old ID,
+    UTF8String for text, parents as two nested SEQUENCEs, field 14 without a value when there is
+    no spouse, field 16 a 16-character value of unknown meaning. What the 2024 card changes is
+    unconfirmed; here it leaves out optional fields that are empty instead of sending them empty.
+    """
     def dmy(iso: str | None) -> str:
         if not iso:
             return ""
@@ -173,32 +183,30 @@ def build(person: dict, generation: int = 2021) -> bytes:
         return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
     expiry = dmy(person.get("expiry_date")) or person.get("expiry_text", "")
+    texts = [(5, person.get("nationality") or "Việt Nam"), (6, person.get("ethnicity", "")),
+             (7, person.get("religion", "")), (8, person.get("place_of_origin", "")),
+             (9, person.get("place_of_residence", "")), (10, person.get("identifying_marks", ""))]
     entries = [
-        _entry(1, tlv.encode(0x13, person["id_number"].encode("ascii"))),
+        _entry(1, _printable(person["id_number"])),
         _entry(2, _utf8(person["full_name"])),
-        _entry(3, _utf8(dmy(person.get("birth_date")))),
+        _entry(3, _printable(dmy(person.get("birth_date")))),
         _entry(4, _utf8(person.get("sex", ""))),
-        _entry(5, _utf8(person.get("nationality", "Việt Nam"))),
-        _entry(6, _utf8(person.get("ethnicity", ""))),
-        _entry(7, _utf8(person.get("religion", ""))),
-        _entry(8, _utf8(person.get("place_of_origin", ""))),
-        _entry(9, _utf8(person.get("place_of_residence", ""))),
-        _entry(10, _utf8(person.get("identifying_marks", ""))),
-        _entry(11, _utf8(dmy(person.get("issue_date")))),
+    ]
+    entries += [_entry(n, _utf8(v)) for n, v in texts if v or generation < 2024]
+    entries += [
+        _entry(11, _printable(dmy(person.get("issue_date")))),
         _entry(12, _utf8(expiry)),
         _entry(13, tlv.encode(0x30, _utf8(person.get("father_name", "")))
                + tlv.encode(0x30, _utf8(person.get("mother_name", "")))),
-        _entry(14, tlv.encode(0x30, _utf8(person["spouse_name"])) if person.get("spouse_name")
-               else tlv.encode(0x30, b"")),
+        _entry(14, tlv.encode(0x30, _utf8(person["spouse_name"])) if person.get("spouse_name") else b""),
     ]
     if person.get("old_id_number"):
-        entries.append(_entry(15, _utf8(person["old_id_number"])))
+        entries.append(_entry(15, _printable(person["old_id_number"])))
     unknown = dict(person.get("unknown_fields") or {})
-    if generation >= 2024:
-        unknown.setdefault("16", "0" * 16)  # a 16-character value of unknown meaning
+    unknown.setdefault("16", hashlib.sha256(person["id_number"].encode()).hexdigest()[:16].upper())
     for k, v in sorted(unknown.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 999):
-        if k.isdigit() and 0 < int(k) < 256:
-            entries.append(_entry(int(k), _utf8(v)))
+        if k.isdigit() and 0 < int(k) < 256 and (int(k) not in FIELDS or k == "16"):
+            entries.append(_entry(int(k), _printable(v) if v.isascii() else _utf8(v)))
     body = (tlv.encode(0x02, b"\x01") + tlv.encode(0x06, bytes.fromhex("28D316010008"))  # 1.0.10646.1.0.8
             + tlv.encode(0x31, b"".join(entries)))
     return tlv.encode(0x6D, tlv.encode(0x30, body))
