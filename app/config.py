@@ -132,6 +132,19 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "admin": {
         "pin_hash": Key("", "scrypt hash of the admin PIN (`kiosk admin set-pin`); empty: "
                             "simulator mode accepts 000000, production refuses admin access."),
+        "max_attempts": Key(5, "Wrong PINs in a row before the admin entry locks.", minimum=1),
+        "lockout_seconds": Key(300, "How long the admin entry stays locked (kept across "
+                                    "restarts in DATA_DIR).", minimum=1),
+        "heartbeat_seconds": Key(60, "Seconds between heartbeats to the endpoint; 0: none.",
+                                 minimum=0),
+    },
+    "accessibility": {
+        "large_text": Key(False, "Start with large text (the citizen can toggle it)."),
+        "high_contrast": Key(False, "Start in high contrast (the citizen can toggle it)."),
+        "speech": Key(True, "Speak the prompts where a voice for the language is installed."),
+        "speech_engine": Key("", "Qt TextToSpeech engine; empty: the platform's default."),
+        "screen_dpi": Key(96, "Screen density assumed for touch targets (9 mm = 34 px at 96).",
+                          minimum=50),
     },
 }
 

@@ -306,6 +306,9 @@ def create_app(store: Store, agency_tokens: list[str] | None = None, **kw: Any) 
         Route("/v1/dossiers/{id:int}/status", _wrap(ep.set_status), methods=["POST"]),
         Route("/v1/stats", _wrap(ep.stats), methods=["GET"]),
     ]
+    from endpoint import heartbeat
+
+    routes += heartbeat.routes(ep, _wrap)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return error_response(404, "not_found", "no such route")

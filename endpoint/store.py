@@ -41,6 +41,9 @@ _DDL_COMMON = [
     "CREATE TABLE IF NOT EXISTS status_history (id {serial}, dossier_id BIGINT NOT NULL, "
     "status TEXT NOT NULL, at {real} NOT NULL, note TEXT)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # the latest heartbeat per kiosk (endpoint/heartbeat.py)
+    "CREATE TABLE IF NOT EXISTS kiosk_heartbeats (kiosk_id TEXT PRIMARY KEY, "
+    "received_at {real} NOT NULL, heartbeat TEXT NOT NULL)",
 ]
 DOSSIER_COLS = ("id, kiosk_id, idempotency_key, dossier_code, procedure_id, status, "
                 "received_at, status_at, deadline, priority")

@@ -12,6 +12,9 @@ PACKAGES=(
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
+  # Qt TextToSpeech (spoken prompts): QtMultimedia needs PulseAudio's client library, the
+  # speech-dispatcher engine its client library
+  libpulse0 libspeechd2
   # a font with every Vietnamese glyph
   fonts-noto-core fonts-dejavu-core
   # virtual display for screenshots and for running without a monitor

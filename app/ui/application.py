@@ -219,6 +219,9 @@ class KioskApplication:
             c.language_changed.connect(lambda lang: setattr(services.printer_worker, "lang", lang))
         if services.sync_bridge is not None:
             services.sync_bridge.report.connect(self._on_sync_report)
+        from app.ui import kiosk_mode  # kiosk mode, admin PIN, accessibility, heartbeat
+
+        self.ops = kiosk_mode.install(self)
         self._start_workers()
         # The address package takes ~0.3 s to import on first use, inside the submission's
         # address conversion on the main thread: import it now, on a worker, instead.
@@ -283,6 +286,8 @@ class KioskApplication:
         s = self.services
         if s is None:
             return
+        if getattr(self, "ops", None) is not None:
+            self.ops.shutdown()  # kiosk-mode filters off, closing allowed
         if s.sync_bridge is not None:
             s.sync_bridge.report.disconnect(self._on_sync_report)
         if self.controller is not None and self.controller.session is not None:

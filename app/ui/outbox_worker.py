@@ -17,7 +17,10 @@ class OutboxWorker(QObject):
     submit_failed = Signal(object)  # Exception
     snapshot = Signal(object, object)  # list[OutboxItem], dict counts
     opened = Signal(bool, str)  # ok, error text
+    retried = Signal(str, object)  # dossier code, None or the OutboxError (admin view)
+    health = Signal(object)  # {"oldest_pending_age_seconds", "deadline_warnings"} (admin view)
     _submit = Signal(str, object, object)
+    _retry = Signal(str)
     _refresh = Signal()
     _open = Signal()
 
@@ -32,6 +35,8 @@ class OutboxWorker(QObject):
         self._submit.connect(self._do_submit)
         self._refresh.connect(self._do_refresh)
         self._open.connect(self._do_open)
+        self._retry.connect(self._do_retry)
+        self.warn_within_seconds = 3600.0
 
     def start(self) -> None:
         self._thread.start()
@@ -46,6 +51,22 @@ class OutboxWorker(QObject):
 
     def refresh(self) -> None:
         self._refresh.emit()
+
+    def retry(self, dossier_code: str) -> None:
+        """An operator sends a held or rejected item again (answers with `retried`)."""
+        self._retry.emit(dossier_code)
+
+    @Slot(str)
+    def _do_retry(self, dossier_code: str) -> None:
+        try:
+            if self.outbox is None:
+                raise self.error or RuntimeError("outbox not open")
+            self.outbox.retry(dossier_code)
+        except Exception as exc:  # noqa: BLE001 - the admin view shows why
+            self.retried.emit(dossier_code, exc)
+        else:
+            self.retried.emit(dossier_code, None)
+            self._do_refresh()
 
     @Slot()
     def _do_open(self) -> None:
@@ -80,6 +101,9 @@ class OutboxWorker(QObject):
             return
         try:
             self.snapshot.emit(self.outbox.items(limit=200), self.outbox.counts())
+            self.health.emit({
+                "oldest_pending_age_seconds": self.outbox.oldest_pending_age_seconds(),
+                "deadline_warnings": self.outbox.deadline_warnings(self.warn_within_seconds)})
         except Exception:  # noqa: BLE001 - the admin view keeps its last snapshot
             log.exception("outbox listing failed")
 
