@@ -53,7 +53,7 @@ class FieldRow:
         self.editor = self._make_editor()
         self.editor.setObjectName(f"field:{path}")
         self.unlock = button(role="unlock", name=f"unlock:{path}")
-        self.unlock.clicked.connect(lambda: view.request_unlock(path))
+        self.unlock.clicked.connect(self._unlock)
         self.unlock.hide()
 
     def _make_editor(self) -> QWidget:
@@ -76,6 +76,9 @@ class FieldRow:
                               or _TYPE_HINTS.get(self.fdef.type, Qt.ImhNone))
         w.editingFinished.connect(self.commit)
         return w
+
+    def _unlock(self) -> None:
+        self.view.request_unlock(self.path)
 
     def commit(self) -> None:
         if self.view.loading or self.view.draft.value(self.path).locked:

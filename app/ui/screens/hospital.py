@@ -67,17 +67,15 @@ class InsurancePanel(QFrame):
             self.headline.setText(self.tr("Looking up your health insurance…"))
             self.advice.setText(self.tr("You can go on filling in the form meanwhile."))
             return
-        if outcome == "down":
+        go_on = self.tr("You can still check in.")
+        if outcome == "down":  # the gateway's own words (app.hospital), then what to do
             self.headline.setText(self.tr("Your health insurance could not be checked now"))
-            self.advice.setText(self.tr("The insurance service did not answer. You can still "
-                                        "check in; the reception desk will check your "
-                                        "insurance."))
+            self.advice.setText(f"{self.flow.error.message(self.controller.lang)} {go_on}")
             return
         if outcome == "not_found":
             self.headline.setText(self.tr("No health-insurance card was found for your ID "
                                           "number"))
-            self.advice.setText(self.tr("You can still check in. Please bring your "
-                                        "insurance papers to the reception desk."))
+            self.advice.setText(f"{r.message(self.controller.lang)} {go_on}")
             return
         rows = [(self.tr("Insurance card number"), r.card_number),
                 (self.tr("Valid"), f"{_day(r.valid_from)} – {_day(r.valid_to)}"),
@@ -88,9 +86,7 @@ class InsurancePanel(QFrame):
             + "</table>")
         if outcome == "expired":
             self.headline.setText(self.tr("Your health-insurance card has expired"))
-            self.advice.setText(self.tr("You can still check in, but the visit is not covered "
-                                        "until the card is renewed. Please see the reception "
-                                        "desk."))
+            self.advice.setText(f"{r.message(self.controller.lang)} {go_on}")
         else:
             self.headline.setText(self.tr("Your health-insurance card is valid"))
 
