@@ -44,7 +44,9 @@ def test_card_removed_mid_read(at):
     ("corrupt_response_at", {"secure_messaging", "protocol_error"}),
     ("truncate_response_at", {"secure_messaging", "protocol_error"}),
 ])
-@pytest.mark.parametrize("at", [10, 14, 18])  # inside the secure channel (access takes ~8)
+# APDU layout of the default read: 1-8 access (CardAccess, PACE, SELECT), 9-10 EF.COM, 11-12 DG14,
+# 13-15 Chip Authentication and its proof, 16- DG1, DG13, DG2, DG15, SOD, Active Authentication.
+@pytest.mark.parametrize("at", [10, 17, 19])  # inside the secure channel, outside CA
 def test_damaged_protected_responses(field, expected, at):
     with pytest.raises(CardError) as exc:
         _read(FaultPlan(**{field: at}))
@@ -86,7 +88,7 @@ def test_extended_length_refused_falls_back_to_short_reads():
     assert card_.apdu_count > good
 
 
-@pytest.mark.parametrize("at", range(10, 40, 3))
+@pytest.mark.parametrize("at", [9, 10, 11, 12] + list(range(17, 45, 3)))
 def test_transient_error_resumes_from_the_last_good_offset(at):
     options = ReadOptions(allow_extended_length=False)
     card_, r = _read(FaultPlan(transient_error_at=at), options)
@@ -186,3 +188,13 @@ def test_a_dead_link_still_ends_in_a_transport_error():
     with pytest.raises(CardError) as exc:
         read_document(Dead(VirtualCard(_profile())), keys, ReadOptions())
     assert exc.value.reason == "transport_error"
+
+
+@pytest.mark.parametrize("field", ["bad_mac_at", "corrupt_response_at", "truncate_response_at",
+                                   "transient_error_at", "link_error_at"])
+@pytest.mark.parametrize("at", [13, 14, 15])
+def test_trouble_during_chip_authentication_is_recorded_and_the_read_goes_on(field, at):
+    card_, r = _read(FaultPlan(**{field: at}))
+    assert r.auth.chip_authentication in ("failed", "not_checked")
+    assert r.auth.data_group_hashes == "passed"
+    assert r.identity["id_number"] == "001090012345"

@@ -14,7 +14,7 @@ import pytest
 from drivers.card.access_keys import AccessKey, keys_from_identity, predicted_expiries
 from drivers.card.errors import AccessDeniedError, ReadCancelledError
 from drivers.card.reading import ReadOptions, read_document
-from drivers.card.virtual import CardProfile, VirtualCard, load_profile, profiles_dir
+from drivers.card.virtual import CardProfile, FaultPlan, VirtualCard, load_profile, profiles_dir
 
 CARDS = profiles_dir()
 
@@ -151,8 +151,8 @@ def test_progress_reports_every_step_in_order():
     steps: list[str] = []
     r = read_document(VirtualCard(p), keys_for(p), ReadOptions(), progress=lambda pr: steps.append(pr.step))
     order = [s for i, s in enumerate(steps) if i == 0 or steps[i - 1] != s]
-    assert order == ["access", "COM", "DG1", "DG13", "DG2", "DG14", "DG15", "SOD",
-                     "active_auth", "chip_auth", "passive_auth", "done"]
+    assert order == ["access", "COM", "DG14", "chip_auth", "DG1", "DG13", "DG2", "DG15", "SOD",
+                     "active_auth", "passive_auth", "done"]
     assert r.auth.data_group_hashes == "passed"
 
 
@@ -317,3 +317,15 @@ def test_face_larger_than_32k_uses_odd_read_binary(tmp_path, extended):
     r = read_document(card, keys_for(p), ReadOptions())
     assert r.face_jpeg == buf.getvalue()
     assert r.auth.data_group_hashes == "passed"
+
+
+def test_data_groups_are_read_in_the_chip_authenticated_channel():
+    p = profile()
+    card = VirtualCard(p)
+    r = read_document(card, keys_for(p), ReadOptions())
+    assert r.auth.chip_authentication == "passed"
+    assert card.chip_authenticated  # every command after CA used its keys (else SM resets)
+    clone = VirtualCard(p, FaultPlan(cloned=True))
+    r = read_document(clone, keys_for(p), ReadOptions())
+    assert r.auth.chip_authentication == "failed" and not clone.chip_authenticated
+    assert r.identity == read_document(VirtualCard(p), keys_for(p), ReadOptions()).identity

@@ -2,9 +2,9 @@
 
     read_document(transceiver, keys, options, progress=None, cancel=None) -> CardReadResult
 
-A flat list of steps over one transceiver (gmrtd's ReadDocument): access control, EF.COM, DG1,
-DG13, DG2 (when the face is wanted), DG14/DG15, SOD, Active Authentication, Chip
-Authentication (last: a clone's failure breaks the channel), passive authentication. Optional
+A flat list of steps over one transceiver (gmrtd's ReadDocument): access control, EF.COM, DG14
+and Chip Authentication (the rest is read in the chip-authenticated channel), DG1, DG13, DG2
+(when the face is wanted), DG15, SOD, Active Authentication, passive authentication. Optional
 protocols record their failure in `result.auth`; they never raise. Mandatory steps raise typed
 CardErrors: CardRemovedError, AccessDeniedError, CardProtocolError, SecureMessagingError,
 ReadCancelledError (all with a `reason`).
@@ -231,13 +231,17 @@ class _Session:
                 raise
             self.reopens += 1
             log.info("link error inside the secure channel: re-opening the session (%d)", self.reopens)
-            self.channel = _authenticate(self.link, self.key, self.pace_info, self.stats,
-                                         self.ambiguous)
+            self.reopen()
             if self.last_select is not None and self.last_select is not apdu:
                 from drivers.card import apdu as apdu_mod
 
                 apdu_mod.check(self.channel.transmit(self.last_select), "SELECT (after re-open)")
             raise
+
+    def reopen(self) -> None:
+        """A fresh session with the key that worked (also after a failed Chip Authentication,
+        which leaves no usable channel)."""
+        self.channel = _authenticate(self.link, self.key, self.pace_info, self.stats, self.ambiguous)
 
 
 # --- the pipeline ------------------------------------------------------------------------------
@@ -253,6 +257,54 @@ def _identity(dg13: dg13_mod.Dg13 | None, mrz: dict | None) -> dict:
         out["full_name"] = mrz["name"]
         out["sex"] = {"M": "Nam", "F": "Nữ"}.get(mrz["sex"], "")
     return out
+
+
+def _chip_authentication(channel: _Session, infos: si.SecurityInfos | None, facts: AuthFacts,
+                         report: Callable[..., None]) -> None:
+    if infos is None or not infos.chip_auth_keys:
+        facts.chip_authentication = NOT_SUPPORTED
+        return
+    report("chip_auth")
+    try:
+        chip_auth.authenticate(channel.channel, infos)
+        # The first command in the new channel is the proof: a clone cannot answer it.
+        files.select_ef(channel.channel, COM.fid)
+        facts.chip_authentication = PASSED
+        return
+    except NotSupportedError as exc:
+        facts.chip_authentication = NOT_SUPPORTED
+        facts.notes["chip_authentication"] = exc.reason
+        return
+    except (CardRemovedError, ReadCancelledError):
+        raise
+    except CardError as exc:
+        facts.chip_authentication = NOT_CHECKED if files.is_transient(exc) else FAILED
+        facts.notes["chip_authentication"] = exc.reason
+    log.info("chip authentication %s (%s): new session to go on reading",
+             facts.chip_authentication, facts.notes["chip_authentication"])
+    channel.reopen()
+
+
+def _active_authentication(channel: _Session, dg15_key, infos: si.SecurityInfos | None,
+                           facts: AuthFacts, report: Callable[..., None]) -> None:
+    if dg15_key is None:
+        facts.active_authentication = NOT_SUPPORTED
+        return
+    report("active_auth")
+    sig_oid = infos.active_auth_signature_oid if infos else None
+    for attempt in (1, 2):
+        try:
+            ok = active_auth.authenticate(channel, dg15_key, sig_oid)
+            facts.active_authentication = PASSED if ok else FAILED
+            return
+        except (CardRemovedError, ReadCancelledError):
+            raise
+        except CardError as exc:
+            if files.is_transient(exc) and attempt == 1:
+                continue  # a link hiccup is not a clone: ask once more
+            # Still only a link problem: unknown, not failed.
+            facts.active_authentication = NOT_CHECKED if files.is_transient(exc) else FAILED
+            facts.notes["active_authentication"] = exc.reason
 
 
 def read_document(transceiver: Transceiver, keys: list[AccessKey], options: ReadOptions | None = None,
@@ -302,6 +354,20 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
     def wanted(n: int) -> bool:
         return present is None or n in present
 
+    # DG14, then Chip Authentication at once: the rest is read in the chip-authenticated
+    # channel (ICAO order). A clone fails CA; its channel is then gone and a fresh session
+    # carries on, so the data is still read and the failure is recorded.
+    dg14_infos = None
+    if (options.chip_auth or options.active_auth) and wanted(14):
+        dg14_raw = read(DG14)
+        if dg14_raw is not None:
+            try:
+                dg14_infos = dg14_mod.parse(dg14_raw)
+            except CardProtocolError:
+                warnings.append("DG14:protocol_error")
+    if options.chip_auth:
+        _chip_authentication(channel, dg14_infos, facts, report)
+
     dg1_raw = read(DG1, optional=False)
     mrz = dg1_mod.parse(dg1_raw)
     dg13 = None
@@ -326,14 +392,6 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
             except CardProtocolError:
                 warnings.append("DG2:protocol_error")
 
-    dg14_infos = None
-    if (options.chip_auth or options.active_auth) and wanted(14):
-        dg14_raw = read(DG14)
-        if dg14_raw is not None:
-            try:
-                dg14_infos = dg14_mod.parse(dg14_raw)
-            except CardProtocolError:
-                warnings.append("DG14:protocol_error")
     dg15_key = None
     if options.active_auth and wanted(15):
         dg15_raw = read(DG15)
@@ -344,47 +402,8 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
                 warnings.append("DG15:protocol_error")
     sod_raw = read(SOD)
 
-    # Active Authentication first: it works inside the current channel whatever happens.
     if options.active_auth:
-        if dg15_key is None:
-            facts.active_authentication = NOT_SUPPORTED
-        else:
-            report("active_auth")
-            sig_oid = dg14_infos.active_auth_signature_oid if dg14_infos else None
-            for attempt in (1, 2):
-                try:
-                    ok = active_auth.authenticate(channel, dg15_key, sig_oid)
-                    facts.active_authentication = PASSED if ok else FAILED
-                    break
-                except (CardRemovedError, ReadCancelledError):
-                    raise
-                except CardError as exc:
-                    if files.is_transient(exc) and attempt == 1:
-                        continue  # a link hiccup is not a clone: ask once more
-                    # Still only a link problem: unknown, not failed.
-                    facts.active_authentication = NOT_CHECKED if files.is_transient(exc) else FAILED
-                    facts.notes["active_authentication"] = exc.reason
-    # Chip Authentication last: a clone fails it and the channel is gone afterwards.
-    if options.chip_auth:
-        if dg14_infos is None or not dg14_infos.chip_auth_keys:
-            facts.chip_authentication = NOT_SUPPORTED
-        else:
-            report("chip_auth")
-            try:
-                chip_auth.authenticate(channel.channel, dg14_infos)
-                files.select_ef(channel, COM.fid)  # works only if the chip derived the same keys
-                apdu_ok = channel.transmit(bytes([0x00, 0xB0, 0x00, 0x00, 0x04]))
-                if apdu_ok[-2:] != b"\x90\x00":
-                    raise StatusWordError(int.from_bytes(apdu_ok[-2:], "big"), "CA check")
-                facts.chip_authentication = PASSED
-            except NotSupportedError as exc:
-                facts.chip_authentication = NOT_SUPPORTED
-                facts.notes["chip_authentication"] = exc.reason
-            except (CardRemovedError, ReadCancelledError):
-                raise
-            except CardError as exc:
-                facts.chip_authentication = NOT_CHECKED if files.is_transient(exc) else FAILED
-                facts.notes["chip_authentication"] = exc.reason
+        _active_authentication(channel, dg15_key, dg14_infos, facts, report)
 
     report("passive_auth")
     if sod_raw is None:

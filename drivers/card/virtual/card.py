@@ -85,6 +85,7 @@ class VirtualCard:
         self._mse_ca: bool = False
         self._next_sm = None
         self._pending_ca = None
+        self.chip_authenticated = False  # the current session runs on Chip Authentication keys
 
     # --- the APDU entry point ---
     def process(self, command: bytes) -> bytes:
@@ -156,6 +157,7 @@ class VirtualCard:
             response = sm_in_use.wrap_response(out, sw)
             if self._pending_ca is not None:  # CA: the answer still uses the old keys
                 self.sm, self._pending_ca = self._pending_ca, None
+                self.chip_authenticated = True
             return response
         if self._next_sm is not None:
             self.sm, self._next_sm = self._next_sm, None
