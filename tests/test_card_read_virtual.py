@@ -183,6 +183,8 @@ def test_identity_from_card_source_follows_verification(tmp_path):
     assert rec.source is Source.CHIP
     assert rec.full_name == "Lê Thị Hoa" and rec.birth_date == date(1995, 6, 20)
     assert rec.spouse_name == "Phạm Văn Minh" and rec.face_jpeg == plain.face_jpeg
+    assert rec.old_id_number == "163456789" and rec.expiry_date == date(2035, 6, 20)
+    assert set(rec.extras) == {"dg13_16"}  # unknown DG13 fields are kept
     verified = read_document(VirtualCard(p), keys_for(p),
                              ReadOptions(trust_store=write_test_trust_store(tmp_path / "ts")))
     assert verified.auth.verified
