@@ -202,12 +202,15 @@ def finish_and_check(tmp_path: Path, ep: EndpointProcess, secret: bytes,
                      acked: dict[str, str]) -> None:
     ob = Outbox.open(tmp_path / "k.db", tmp_path / "k.key")  # resets the dead claims
     client = make_client(ep.url, KIOSK, secret, timeout=10)
-    for _ in range(5):
-        sync_once(ob, client)
+    reports = []
+    for _ in range(10):
+        reports.append(sync_once(ob, client))
         if ob.counts()["delivered"] == sum(ob.counts().values()):
             break
         ob.db.execute("UPDATE outbox SET next_attempt_at=0 WHERE state='queued'")
-    assert ob.counts()["delivered"] == sum(ob.counts().values()) >= len(acked)
+    left = Counter(r[0] for r in ob.db.execute(
+        "SELECT coalesce(last_error, '-') FROM outbox WHERE state != 'delivered'"))
+    assert ob.counts()["delivered"] == sum(ob.counts().values()) >= len(acked), (left, reports)
     assert_exactly_once(ep, ob, acked)
     client.close()
     ob.close()
