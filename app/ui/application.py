@@ -302,4 +302,7 @@ class KioskApplication:
             s.endpoint.stop()
         self.admin.close()
         self.window.close()
+        for t in self.translators:  # the QApplication may outlive this kiosk (tests)
+            self.qapp.removeTranslator(t)
+        self.translators.clear()
         self.services = None

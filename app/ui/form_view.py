@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -81,7 +81,8 @@ class FieldRow:
         self.view.request_unlock(self.path)
 
     def commit(self) -> None:
-        if self.view.loading or self.view.draft.value(self.path).locked:
+        if (self.view.loading or self.view.closed
+                or self.view.draft.value(self.path).locked):
             return
         e = self.editor
         if isinstance(e, QComboBox):
@@ -153,6 +154,7 @@ class FormView(QWidget):
         self.lang = lang
         self.source_text = source_text
         self.loading = False
+        self.closed = False  # the visit ended: nothing is written back to the draft
         self.rows: dict[str, FieldRow] = {}
         self.boxes: list[tuple[QGroupBox, Any, int]] = []
         outer = QVBoxLayout(self)
@@ -219,6 +221,24 @@ class FormView(QWidget):
     def set_language(self, lang: str) -> None:
         self.lang = lang
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.LanguageChange and not self.closed:
+            self.refresh()  # the source texts come from the translator
+        super().changeEvent(event)
+
+    def close_form(self) -> None:
+        """The visit ended: forget every value on screen and never write to the draft again
+        (a field losing the focus as the screen goes would otherwise commit into it)."""
+        self.closed = True
+        for row in self.rows.values():
+            e = row.editor
+            if isinstance(e, QLineEdit):
+                e.clear()
+            elif isinstance(e, QComboBox):
+                e.setCurrentIndex(0)
+            row.source.clear()
+            row.error.clear()
 
     def show_errors(self, errors: list) -> QWidget | None:
         """Put each error next to its field; returns the first field at fault."""

@@ -63,6 +63,8 @@ class ReviewScreen(Screen):
             self.form.refresh()
 
     def clear(self) -> None:
+        if self.form is not None:
+            self.form.close_form()
         self.form = None
         old = self.scroll.takeWidget()
         if old is not None:
