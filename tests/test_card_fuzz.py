@@ -247,9 +247,16 @@ def test_strict_chip_short_files_and_small_blocks(size, max_le):
         assert reader.block <= max_le
 
 
-@FUZZ
+@pytest.fixture(scope="module")
+def trust(tmp_path_factory):
+    from drivers.card.virtual import write_test_trust_store
+
+    return write_test_trust_store(tmp_path_factory.mktemp("trust"))
+
+
+@settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_passive_auth_on_mutated_sods_only_sets_facts(data):
+def test_passive_auth_on_mutated_sods_only_sets_facts(trust, data):
     from drivers.card import passive_auth
     from drivers.card.facts import AuthFacts
 
@@ -264,5 +271,34 @@ def test_passive_auth_on_mutated_sods_only_sets_facts(data):
     facts = AuthFacts()
     passive_auth.check_hashes(parsed, {1: FILES[0x0101], 13: FILES[0x010D]}, facts)
     passive_auth.check_signature(parsed, facts)
-    passive_auth.check_chain(parsed, None, facts)
+    passive_auth.check_chain(parsed, trust, facts)
     assert facts.sod_signature in ("passed", "failed", "not_supported")
+    assert facts.certificate_chain in ("passed", "failed")
+
+
+@FUZZ
+@given(st.data(), st.binary(min_size=0, max_size=140))
+def test_active_and_chip_authentication_with_hostile_keys_and_answers(data, answer):
+    """Mutated DG14/DG15 keys and random chip answers: a bool or a typed error, nothing else."""
+    from drivers.card import active_auth, chip_auth
+    from drivers.card.sm import SecureMessaging, SecureTransceiver
+
+    def mutate(raw: bytes) -> bytes:
+        raw = bytearray(raw)
+        for _ in range(data.draw(st.integers(1, 3))):
+            raw[data.draw(st.integers(2, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        return bytes(raw)
+
+    class Chip:
+        def transmit(self, apdu: bytes) -> bytes:
+            return answer + b"\x90\x00"
+
+    try:
+        active_auth.authenticate(Chip(), dg15.parse(mutate(FILES[0x010F])), None)
+    except CardError:
+        pass
+    try:
+        infos = dg14.parse(mutate(FILES[0x010E]))
+        chip_auth.authenticate(SecureTransceiver(Chip(), SecureMessaging("aes", bytes(16), bytes(16))), infos)
+    except CardError:
+        pass

@@ -27,6 +27,8 @@ _9796_TRAILER = {0x33: "sha1", 0x34: "sha256", 0x35: "sha512", 0x36: "sha384", 0
 def _verify_rsa_9796(key: rsa.RSAPublicKey, signature: bytes, challenge: bytes) -> bool:
     nums = key.public_numbers()
     k = (nums.n.bit_length() + 7) // 8
+    if k < 64:  # under 512 bits: not a real AA key (and too short for any 9796-2 layout)
+        return False
     s = int.from_bytes(signature, "big")
     for m_int in (pow(s, nums.e, nums.n), (nums.n - pow(s, nums.e, nums.n)) % nums.n):
         m = m_int.to_bytes(k, "big")

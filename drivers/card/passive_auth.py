@@ -17,7 +17,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from drivers.card.errors import CardProtocolError
 from drivers.card.facts import FAILED, NOT_CHECKED, NOT_SUPPORTED, PASSED, AuthFacts
 from drivers.card.lds.sod import Sod
 from drivers.card.online import OnlineVerificationUnavailable, OnlineVerifier
@@ -85,7 +84,8 @@ def check_signature(sod: Sod, facts: AuthFacts) -> None:
             signed = b"\x31" + attrs.dump()[1:]  # signature covers the attributes as a SET
         cert = x509.load_der_x509_certificate(ds.dump())
         ok = _verify(certificate_key(cert), si["signature"].native, signed, hash_name, algo)
-    except (ValueError, TypeError, KeyError, StopIteration, CardProtocolError) as exc:
+    except Exception as exc:  # noqa: BLE001 - hostile DER: cryptography/asn1crypto raise many kinds
+        # (ValueError, x509.InvalidVersion, UnsupportedAlgorithm...); each means "not verified".
         log.info("SOD signature check could not run: %s", type(exc).__name__)
         facts.sod_signature = FAILED
         facts.notes["sod_signature"] = "unreadable_signer_info"
@@ -142,8 +142,10 @@ def check_chain(sod: Sod, trust_store: Path | None, facts: AuthFacts) -> None:
         return
     try:
         ds = x509.load_der_x509_certificate(ds_a.dump())
-    except ValueError:
+        ds.signature_hash_algorithm  # parsed lazily: fail here, not in the loop
+    except Exception:  # noqa: BLE001 - hostile DER, see check_signature
         facts.certificate_chain = FAILED
+        facts.notes["certificate_chain"] = "unreadable_ds_certificate"
         return
     anchors = load_trust_store(trust_store)
     if not anchors:
@@ -155,7 +157,7 @@ def check_chain(sod: Sod, trust_store: Path | None, facts: AuthFacts) -> None:
             continue
         try:
             ok = verify_signed_by(ds, certificate_key(csca))
-        except CardProtocolError:  # a CSCA key we cannot use
+        except Exception:  # noqa: BLE001 - a CSCA key or DS field we cannot use: not this anchor
             continue
         if ok:
             facts.certificate_chain = PASSED
