@@ -54,13 +54,14 @@ class Speaker(QObject):
             self._status = ("no_engine", type(exc).__name__)
             self.tts = None
             return
-        self.tts.stateChanged.connect(lambda _state: self._check())
+        self.tts.stateChanged.connect(self._check)
         self._check()
 
-    def _check(self) -> None:
+    def _check(self, *_state: Any) -> None:
+        import shiboken6
         from PySide6.QtTextToSpeech import QTextToSpeech
 
-        if self.tts is None:
+        if self.tts is None or not shiboken6.isValid(self.tts):
             return
         if self.tts.state() == QTextToSpeech.State.Error:
             self._status = ("no_engine", self.tts.errorString())
