@@ -5,25 +5,21 @@ first that reads a QR code. Each result carries the RAW bytes of the code; `text
 as strict UTF-8 or None. We never take a library's text: zbar guesses Shift-JIS before UTF-8 for
 payloads without an ECI header and garbles ~2% of Vietnamese names (zbar issues 212/244).
 
-Engines:
-  zxing   zxing-cpp restricted to QR codes; `bytes` is the raw content.
-  zbar    libzbar through pyzbar's ctypes wrapper, with ZBAR_CFG_BINARY so that zbar hands back
-          the raw bytes instead of its encoding guess.
-  opencv  cv2.QRCodeDetector; cv2.QRCodeDetectorAruco as "opencv_aruco". OpenCV's binding
-          returns text; its bytes are that text re-encoded (best effort, not shipped).
+Engines are in qr_engines.py (zxing, zbar, opencv, opencv_aruco), pre-processings in qr_prep.py.
 
 The configuration that ships (DEFAULT_DECODER_CONFIG) was chosen with benchmarks/qr_decode.py.
 """
 
 from __future__ import annotations
 
-import ctypes
 import time
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-import zxingcpp
+
+from drivers.camera.qr_engines import Found, Zbar, opencv, zxing
+from drivers.camera.qr_prep import AFTER_SCALE, prep
 
 __all__ = ["Attempt", "DecoderConfig", "DecodedCode", "QrDecoder", "CONFIGS",
            "DEFAULT_DECODER_CONFIG", "to_gray", "bytes_to_text"]
@@ -42,8 +38,8 @@ class DecodedCode:
 class Attempt:
     """One try: an engine on a pre-processed image.
 
-    prep: "gray" (as is), "clahe" (local contrast), "otsu" (global threshold), "adaptive"
-    (local mean threshold), "sharpen" (unsharp mask), "equalize" (histogram).
+    prep: a name from qr_prep.py: "gray" (as is), "sharpen", "clahe", "equalize", "otsu",
+    "adaptive", "flatten", "blur", "median", "invert", "denoise_adaptive".
     scale: resize factor applied after cropping (>1 helps 2-3 px modules).
     roi: only around where an earlier attempt on this frame (or the previous frame) saw a
     code-like pattern; skipped when there is no such place.
@@ -91,145 +87,6 @@ def bytes_to_text(raw: bytes) -> str | None:
         return raw.decode("utf-8", errors="strict")
     except UnicodeDecodeError:
         return None
-
-
-# --- pre-processing ----------------------------------------------------------------------------
-_CLAHE = cv2.createCLAHE(clipLimit=2.5, tileGridSize=(8, 8))
-
-
-def _prep(gray: np.ndarray, prep: str) -> np.ndarray:
-    if prep == "gray":
-        return gray
-    if prep == "clahe":
-        return _CLAHE.apply(gray)
-    if prep == "equalize":
-        return cv2.equalizeHist(gray)
-    if prep == "otsu":
-        return cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255,
-                             cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
-    if prep == "adaptive":
-        # Block about the size of a few modules at the usual 3-5 px; C keeps glare from
-        # turning light modules dark.
-        return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
-                                     31, 5)
-    if prep == "sharpen":
-        # Unsharp mask tuned on blurred 2.5-3.5 px modules (sigma 1.5, amount 1.5): recovered
-        # about half of the frames plain zxing missed, for ~2 ms.
-        blurred = cv2.GaussianBlur(gray, (0, 0), 1.5)
-        return cv2.addWeighted(gray, 2.5, blurred, -1.5, 0)
-    if prep == "blur":
-        # Smooths JPEG blocking and sensor noise that break zxing's local binariser.
-        return cv2.GaussianBlur(gray, (0, 0), 1.0)
-    if prep == "median":
-        return cv2.medianBlur(gray, 3)
-    if prep == "denoise_adaptive":
-        # For an upscaled ROI (applied after scaling, see _AFTER_SCALE): smooth the noise and
-        # JPEG blocks, then threshold against a local Gaussian mean about 3 modules wide. Reads
-        # about a quarter of the glare frames the rest of the cascade misses.
-        smooth = cv2.GaussianBlur(gray, (0, 0), 2.4)
-        return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
-                                     cv2.THRESH_BINARY, 31, 1)
-    if prep == "invert":
-        return cv2.bitwise_not(gray)
-    if prep == "flatten":
-        # Divide by the local background: lifts modules out of a glare spot. The background is
-        # estimated at quarter size (a wide blur at full size costs ~10 ms).
-        h, w = gray.shape[:2]
-        small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
-        bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), 2), (w, h),
-                        interpolation=cv2.INTER_LINEAR).astype(np.float32) + 1
-        return cv2.normalize(gray.astype(np.float32) / bg, None, 0, 255, cv2.NORM_MINMAX,
-                             cv2.CV_8U)
-    raise ValueError(f"unknown pre-processing {prep!r}")
-
-
-# Pre-processings tuned for an upscaled image: applied after the attempt's scaling.
-_AFTER_SCALE = {"denoise_adaptive"}
-
-
-# --- engines -----------------------------------------------------------------------------------
-_ZX_BINARIZERS = {"local": zxingcpp.Binarizer.LocalAverage,
-                  "global": zxingcpp.Binarizer.GlobalHistogram,
-                  "fixed": zxingcpp.Binarizer.FixedThreshold}
-
-Found = tuple[bytes, tuple[tuple[int, int], ...]]
-
-
-def _zxing(img: np.ndarray, binarizer: str) -> tuple[list[Found], list[np.ndarray]]:
-    """Codes read, plus the corners of QR codes zxing found but could not read (ROI hints)."""
-    results = zxingcpp.read_barcodes(
-        img, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True, try_downscale=True,
-        try_invert=False, binarizer=_ZX_BINARIZERS[binarizer], return_errors=True,
-        text_mode=zxingcpp.TextMode.Plain)
-    found: list[Found] = []
-    hints: list[np.ndarray] = []
-    for r in results:
-        p = r.position
-        corners = ((p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
-                   (p.bottom_right.x, p.bottom_right.y), (p.bottom_left.x, p.bottom_left.y))
-        if r.valid:
-            found.append((bytes(r.bytes), corners))
-        else:
-            hints.append(np.array(corners, np.float32))
-    return found, hints
-
-
-class _Zbar:
-    """libzbar with raw-bytes output. pyzbar's own decode() cannot switch ZBAR_CFG_BINARY on."""
-
-    ZBAR_QRCODE = 64
-    ZBAR_CFG_ENABLE = 0
-    ZBAR_CFG_BINARY = 4  # zbar >= 0.23: return the QR's bytes without iconv'ing a guess
-
-    def __init__(self) -> None:
-        from pyzbar import wrapper as w  # imported here: libzbar is loaded on first use
-
-        self.w = w
-        self.scanner = w.zbar_image_scanner_create()
-        w.zbar_image_scanner_set_config(self.scanner, 0, self.ZBAR_CFG_ENABLE, 0)
-        w.zbar_image_scanner_set_config(self.scanner, self.ZBAR_QRCODE, self.ZBAR_CFG_ENABLE, 1)
-        w.zbar_image_scanner_set_config(self.scanner, self.ZBAR_QRCODE, self.ZBAR_CFG_BINARY, 1)
-
-    def __call__(self, img: np.ndarray) -> list[Found]:
-        w = self.w
-        img = np.ascontiguousarray(img)
-        h, wd = img.shape[:2]
-        image = w.zbar_image_create()
-        try:
-            w.zbar_image_set_format(image, 0x30303859)  # fourcc "Y800": 8-bit grey
-            w.zbar_image_set_size(image, wd, h)
-            data = img.tobytes()
-            w.zbar_image_set_data(image, data, len(data), None)
-            out: list[Found] = []
-            if w.zbar_scan_image(self.scanner, image) > 0:
-                sym = w.zbar_image_first_symbol(image)
-                while sym:
-                    n = w.zbar_symbol_get_data_length(sym)
-                    raw = ctypes.string_at(w.zbar_symbol_get_data(sym), n)
-                    pts = tuple((w.zbar_symbol_get_loc_x(sym, i), w.zbar_symbol_get_loc_y(sym, i))
-                                for i in range(w.zbar_symbol_get_loc_size(sym)))
-                    out.append((raw, pts))
-                    sym = w.zbar_symbol_next(sym)
-            return out
-        finally:
-            w.zbar_image_destroy(image)
-
-
-def _opencv(detector, img: np.ndarray) -> list[Found]:
-    try:
-        text, points, _ = detector.detectAndDecode(img)
-    except cv2.error:
-        return []  # e.g. "mode 13 not implemented" on some ECI/structured codes
-    except UnicodeDecodeError:
-        # OpenCV's binding turns the bytes into str itself and fails on non-UTF-8 payloads:
-        # the raw bytes are lost, so this engine reports nothing.
-        return []
-    if not text:
-        return []
-    corners = tuple((int(x), int(y)) for x, y in points.reshape(-1, 2)) if points is not None \
-        else ()
-    # OpenCV returns text only; for UTF-8 payloads re-encoding gives the original bytes back.
-    return [(text.encode("utf-8", errors="surrogateescape"), corners)]
 
 
 # --- the decoder -------------------------------------------------------------------------------
@@ -285,7 +142,7 @@ class QrDecoder:
     # ("glare", "too_far" or "unreadable"); None when a code was read or none was seen. The UI
     # turns a lasting hint into advice (tilt the card, bring it closer).
     last_hint: str | None = field(default=None, init=False)
-    _zbar: _Zbar | None = field(default=None, init=False, repr=False)
+    _zbar: Zbar | None = field(default=None, init=False, repr=False)
     _cv: dict = field(default_factory=dict, init=False, repr=False)
 
     def reset(self) -> None:
@@ -306,17 +163,17 @@ class QrDecoder:
                 continue
             # keyed by the ROI itself: a hint found mid-cascade moves the ROI
             key = (attempt.prep, (roi.x, roi.y, roi.w, roi.h) if attempt.roi else None)
-            after = attempt.prep in _AFTER_SCALE
+            after = attempt.prep in AFTER_SCALE
             img = preps.get(key) if not after else None
             if img is None:
                 base = gray[roi.y:roi.y + roi.h, roi.x:roi.x + roi.w] if attempt.roi else gray
-                img = base if after else preps.setdefault(key, _prep(base, attempt.prep))
+                img = base if after else preps.setdefault(key, prep(base, attempt.prep))
             if attempt.scale != 1.0:
                 img = cv2.resize(img, None, fx=attempt.scale, fy=attempt.scale,
                                  interpolation=cv2.INTER_CUBIC if attempt.scale > 1
                                  else cv2.INTER_AREA)
             if after:
-                img = _prep(img, attempt.prep)
+                img = prep(img, attempt.prep)
             found, hints = self._run(attempt, img)
             if hints and new_hint is None:
                 h = hints[0] / attempt.scale
@@ -341,17 +198,17 @@ class QrDecoder:
 
     def _run(self, attempt: Attempt, img: np.ndarray) -> tuple[list[Found], list[np.ndarray]]:
         if attempt.engine == "zxing":
-            return _zxing(img, attempt.binarizer)
+            return zxing(img, attempt.binarizer)
         if attempt.engine == "zbar":
             if self._zbar is None:
-                self._zbar = _Zbar()
+                self._zbar = Zbar()
             return self._zbar(img), []
         if attempt.engine in ("opencv", "opencv_aruco"):
             det = self._cv.get(attempt.engine)
             if det is None:
                 det = self._cv[attempt.engine] = (cv2.QRCodeDetector() if attempt.engine == "opencv"
                                                   else cv2.QRCodeDetectorAruco())
-            return _opencv(det, img), []
+            return opencv(det, img), []
         raise ValueError(f"unknown engine {attempt.engine!r}")
 
 
