@@ -150,11 +150,14 @@ def last_word(text: str) -> str:
 
 # --- the widget ---------------------------------------------------------------------------------
 
-LETTER_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 TONE_KEYS = (("acute", "´"), ("grave", "`"), ("hook", "̉ ?"), ("tilde", "~"), ("dot", "."))
 MARK_KEYS = (("circumflex", "^"), ("breve", "˘"), ("horn", "ʼ"), ("stroke", "đ"))
 NUMERIC_HINTS = (Qt.ImhDigitsOnly, Qt.ImhDialableCharactersOnly, Qt.ImhFormattedNumbersOnly,
                  Qt.ImhPreferNumbers)  # dates and times: digits with / and :
+
+
+KEY_SIZE = 52  # px: above 9 mm on a 1280 x 800 kiosk screen (about 100 dpi)
 
 
 def _key(text: str, name: str, wide: int = 1) -> QPushButton:
@@ -162,8 +165,8 @@ def _key(text: str, name: str, wide: int = 1) -> QPushButton:
     b.setObjectName(name)
     b.setProperty("role", "key")
     b.setFocusPolicy(Qt.NoFocus)  # the text field keeps the focus
-    b.setMinimumHeight(64)
-    b.setMinimumWidth(64 * wide)
+    b.setMinimumHeight(KEY_SIZE)
+    b.setMinimumWidth(KEY_SIZE * wide - 6)
     b.setAutoRepeat(name == "key:backspace")
     return b
 
@@ -198,7 +201,7 @@ class OnScreenKeyboard(QWidget):
         self.letters = QWidget()
         self.digits = QWidget()
         outer.addWidget(self.letters)
-        outer.addWidget(self.digits)
+        outer.addWidget(self.digits, 0, Qt.AlignHCenter)
         self.keys: dict[str, QPushButton] = {}
         self._build_letters()
         self._build_digits()
@@ -215,33 +218,39 @@ class OnScreenKeyboard(QWidget):
         return b
 
     def _build_letters(self) -> None:
+        """Four rows, so the form above keeps its room: digits and signs; letters with the
+        tone keys; letters with the vowel marks; shift, letters, space, backspace, done."""
         lay = QVBoxLayout(self.letters)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
-        for r, row in enumerate(LETTER_ROWS):
+        rows = [
+            [(ch, f"key:{ch}") for ch in "1234567890/:-@.,"],
+            [(ch, f"key:{ch}") for ch in "qwertyuiop"] + [(t, f"tone:{n}") for n, t in TONE_KEYS],
+            [(ch, f"key:{ch}") for ch in "asdfghjkl"] + [(t, f"mark:{n}") for n, t in MARK_KEYS],
+            [("⇧", "key:shift")] + [(ch, f"key:{ch}") for ch in "zxcvbnm"]
+            + [("␣", "key:space"), ("⌫", "key:backspace"), ("✓", "key:done")],
+        ]
+        wide = {"key:shift": 2, "key:space": 3, "key:backspace": 2, "key:done": 2}
+        for row in rows:
             line = QHBoxLayout()
             line.setSpacing(6)
-            if r == 3:
-                self._add(line, "⇧", "key:shift", self._toggle_shift, 2)
-            for ch in row:
-                self._add(line, ch, f"key:{ch}", lambda _=False, c=ch: self._letter(c))
-            if r == 3:
-                self._add(line, "⌫", "key:backspace", self._backspace, 2)
+            for text, name in row:
+                self._add(line, text, name, self._slot(name, text), wide.get(name, 1))
             lay.addLayout(line)
-        line = QHBoxLayout()
-        line.setSpacing(6)
-        for tone, text in TONE_KEYS:
-            self._add(line, text, f"tone:{tone}", lambda _=False, t=tone: self._tone(t))
-        for mark, text in MARK_KEYS:
-            self._add(line, text, f"mark:{mark}", lambda _=False, m=mark: self._mark(m))
-        lay.addLayout(line)
-        line = QHBoxLayout()
-        line.setSpacing(6)
-        for ch in ("/", ":", "@", ".", "-", ","):
-            self._add(line, ch, f"key:{ch}", lambda _=False, c=ch: self._commit(c))
-        self._add(line, "␣", "key:space", lambda: self._commit(" "), 4)
-        self._add(line, "✓", "key:done", self._done, 2)
-        lay.addLayout(line)
+
+    def _slot(self, name: str, text: str):
+        kind, _, what = name.partition(":")
+        if kind == "tone":
+            return lambda _=False: self._tone(what)
+        if kind == "mark":
+            return lambda _=False: self._mark(what)
+        special = {"shift": self._toggle_shift, "backspace": self._backspace,
+                   "done": self._done, "space": lambda _=False: self._commit(" ")}
+        if what in special:
+            return special[what]
+        if what.isalpha():
+            return lambda _=False: self._letter(what)
+        return lambda _=False: self._commit(what)
 
     def _build_digits(self) -> None:
         grid = QGridLayout(self.digits)
@@ -266,8 +275,7 @@ class OnScreenKeyboard(QWidget):
             b.clicked.connect(lambda _=False, c=ch: self._commit(c))
             grid.addWidget(b, row, 3)
             self.keys[name] = b
-        for c in range(3):
-            grid.setColumnStretch(c, 1)
+        self.digits.setMaximumWidth(4 * (KEY_SIZE * 2 + 6))
 
     # following the focus
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
@@ -317,7 +325,7 @@ class OnScreenKeyboard(QWidget):
 
     def _toggle_shift(self) -> None:
         self.shift = not self.shift
-        for row in LETTER_ROWS[1:]:
+        for row in LETTER_ROWS:
             for ch in row:
                 self.keys[f"key:{ch}"].setText(ch.upper() if self.shift else ch)
 

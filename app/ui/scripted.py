@@ -208,9 +208,29 @@ class ScriptedVisit:
                 if not row.editor.isVisible() and not row.editor.isVisibleTo(review):
                     continue
                 self._answer(row, answers.get(path) or answers.get(row.fdef.id))
+        self._show_keyboards(review)
         self.on_screen("review")
         click(review, "continueButton")
         self.at(Stage.CONSENT)
+
+    def _show_keyboards(self, review) -> None:
+        """The on-screen keyboard under a text field, then the numeric pad under a digits
+        field (for the screenshots); the review itself is shown without it."""
+        keyboard = getattr(self.window, "keyboard", None)
+        if keyboard is None:
+            return
+        for mode, shot in (("letters", "keyboard"), ("digits", "keypad")):
+            for row in review.form.rows.values():
+                e = row.editor
+                if isinstance(e, QLineEdit) and not e.isReadOnly() and e.isVisibleTo(review):
+                    e.setFocus()
+                    keyboard.attach(e)
+                    if keyboard.mode == mode:
+                        review.scroll.ensureWidgetVisible(e)
+                        self.on_screen(shot)
+                        break
+            keyboard.detach()
+        self.window.setFocus()
 
     def _answer(self, row, given: str | None) -> None:
         editor = row.editor

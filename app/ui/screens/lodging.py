@@ -65,7 +65,7 @@ class PassportPanel(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.heading = label("hint")
-        grid.addWidget(self.heading, 0, 0, 1, 2)
+        grid.addWidget(self.heading, 0, 0, 1, 4)
         self.number = QLineEdit()
         self.number.setObjectName("passportNumber")
         self.number.setMaxLength(20)
@@ -79,10 +79,11 @@ class PassportPanel(QWidget):
         self.nationality.setObjectName("passportNationality")
         self.nationality.setMaxLength(60)
         self.labels = [label() for _ in range(4)]
-        for i, (lab, edit) in enumerate(zip(self.labels, (self.number, self.birth, self.expiry,
-                                                          self.nationality)), start=1):
-            grid.addWidget(lab, i, 0)
-            grid.addWidget(edit, i, 1)
+        # two fields a row: number and nationality, then the two dates
+        for i, (lab, edit) in enumerate(zip(self.labels, (self.number, self.nationality,
+                                                          self.birth, self.expiry))):
+            grid.addWidget(lab, 1 + i // 2, (i % 2) * 2)
+            grid.addWidget(edit, 1 + i // 2, (i % 2) * 2 + 1)
         row = QHBoxLayout()
         self.read_chip = button(name="passportReadChip")
         self.read_chip.clicked.connect(self._read_chip)
@@ -90,7 +91,7 @@ class PassportPanel(QWidget):
         self.no_chip.clicked.connect(self._no_chip)
         row.addWidget(self.read_chip)
         row.addWidget(self.no_chip)
-        grid.addLayout(row, 5, 0, 1, 2)
+        grid.addLayout(row, 3, 0, 1, 4)
         self.retranslate()
 
     def values(self) -> tuple[str, str, str]:
@@ -109,9 +110,9 @@ class PassportPanel(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Foreign guest: type the passport details"))
         for lab, text in zip(self.labels, (self.tr("Passport number"),
+                                           self.tr("Nationality"),
                                            self.tr("Date of birth"),
-                                           self.tr("Passport expiry date"),
-                                           self.tr("Nationality"))):
+                                           self.tr("Passport expiry date"))):
             lab.setText(text)
         self.birth.setPlaceholderText("dd/mm/yyyy")
         self.expiry.setPlaceholderText("dd/mm/yyyy")

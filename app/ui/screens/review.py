@@ -4,7 +4,7 @@ Hospital: the insurance lookup's outcome above the form. Lodging: the notificati
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from app.identity.model import Source
 from app.ui.form_view import FormView
@@ -26,8 +26,15 @@ class ReviewScreen(Screen):
         self.scroll.setWidgetResizable(True)
         self.insurance = InsurancePanel(controller)
         self.deadline = DeadlineNote(controller)
-        for w in (self.title, self.hint, self.insurance, self.deadline, self.general_errors):
+        for w in (self.title, self.hint, self.general_errors):
             self.layout_.addWidget(w)
+        # the family's notes scroll with the form, so the keyboard leaves the form its room
+        page = QWidget()
+        self.page_layout = QVBoxLayout(page)
+        self.page_layout.setContentsMargins(0, 0, 0, 0)
+        self.page_layout.addWidget(self.insurance)
+        self.page_layout.addWidget(self.deadline)
+        self.scroll.setWidget(page)
         self.layout_.addWidget(self.scroll, 1)
         row = QHBoxLayout()
         self.cancel = button(role="secondary", name="cancelButton")
@@ -49,9 +56,11 @@ class ReviewScreen(Screen):
         session = self.controller.session
         if session is None:
             return
+        if self.form is not None:
+            self._drop_form()
         self.form = FormView(session.draft, self.lang, self.source_text)
         self.form.changed.connect(self.deadline.refresh)
-        self.scroll.setWidget(self.form)
+        self.page_layout.addWidget(self.form, 1)
         self.general_errors.clear()
         self.insurance.retranslate()
         self.deadline.refresh()
@@ -62,13 +71,16 @@ class ReviewScreen(Screen):
         if self.form is not None and self.controller.session is not None:
             self.form.refresh()
 
-    def clear(self) -> None:
+    def _drop_form(self) -> None:
         if self.form is not None:
             self.form.close_form()
+            self.page_layout.removeWidget(self.form)
+            self.form.hide()
+            self.form.deleteLater()
         self.form = None
-        old = self.scroll.takeWidget()
-        if old is not None:
-            old.deleteLater()
+
+    def clear(self) -> None:
+        self._drop_form()
         self.general_errors.clear()
         self.insurance.retranslate()
         self.deadline.refresh()
