@@ -120,7 +120,8 @@ def journal_summary(cfg) -> list[dict[str, Any]]:
 
 def _log_files(cfg) -> list[Path]:
     folder = cfg.data_dir / "logs"
-    return sorted(p for p in folder.glob("*.log*") if p.is_file()) if folder.is_dir() else []
+    return (sorted(p for p in folder.glob("*.log*") if p.is_file() and p.suffix != ".gz")
+            if folder.is_dir() else [])
 
 
 def _read_tail(path: Path) -> str:

@@ -598,6 +598,7 @@ class AdminView(QWidget):
 
         from app.ui.admin_pin_dialog import PinDialog, current_guard
 
+        Path(folder).mkdir(parents=True, exist_ok=True)
         saved = []
         names = ("status", "outbox", "printing", "diagnostics")
         current = self.tabs.currentIndex()
@@ -624,3 +625,76 @@ def _qt_version() -> str:
     import PySide6
 
     return PySide6.__version__
+
+
+def capture_admin_screens(out: Path, lang: str = "vi") -> list[Path]:
+    """`make screenshots` (admin part): a simulated kiosk after one delivered visit, with a
+    lodging notification near its deadline, one past it, a rejected dossier and a receipt that
+    failed to print (paper out); then every admin tab and the PIN dialog as PNGs."""
+    import sys
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from app import config
+    from app.outbox import Outbox
+    from app.printing import sample_receipt
+    from app.ui.application import KioskApplication
+    from app.ui.scripted import default_wait, run_visit
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    data = tempfile.mkdtemp(prefix="kiosk-admin-shots-")
+    cfg = config.load(None, simulate=True, overrides=[
+        f"kiosk.data_dir={data}", "kiosk.profile=hospital", f"kiosk.language={lang}",
+        "sync.interval_seconds=1", "accessibility.speech=false"])
+    kiosk = KioskApplication(cfg, qapp)
+    kiosk.show()
+    try:
+        run_visit(kiosk, "hospital_bhyt_checkin", ["adult-2021"])
+        s = kiosk.services
+        s.sync_service.stop()
+        ob = Outbox.open(cfg.path("outbox.path", "outbox.sqlite3"),
+                         cfg.path("outbox.key_file", "outbox.key"))
+        now = datetime.now(timezone.utc)
+        ob.submit("lodging_residence_notification", {"room": "203"},
+                  deadline=now - timedelta(minutes=20))
+        ob.submit("lodging_residence_notification", {"room": "105"},
+                  deadline=now + timedelta(minutes=35))
+        bad = ob.submit("hospital_bhyt_checkin", {"x": "1"}).dossier_code
+        for claim in ob.claim(10):
+            if claim.dossier_code == bad:
+                ob.mark_rejected(claim, "bad_payload")
+            else:
+                ob.mark_retry(claim, "http_503")
+        ob.close()
+        simulator = s.devices.printer.impl.simulator
+        simulator.set_status(paper_out=True)
+        failed: list = []
+        s.printer_worker.print_failed.connect(lambda entry, _m: failed.append(entry))
+        s.printer_worker.print_document(sample_receipt())
+        default_wait(lambda: bool(failed), 30)
+        kiosk.open_admin()
+        admin = kiosk.admin
+        admin.resize(1280, 800)
+        s.outbox_worker.refresh()
+        default_wait(lambda: admin.state_of(bad) == "rejected", 10)
+        default_wait(lambda: admin.printer_state[0] == "ok" and admin.endpoint_state == "ok", 10)
+        admin.select_dossier(bad)
+        admin._show_journal()
+        admin.select_entry(failed[0])
+        return admin.save_screenshots(Path(out))
+    finally:
+        kiosk.shutdown()
+
+
+if __name__ == "__main__":  # python -m app.ui.screens.admin [OUT] [--lang en]
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="screenshots of the admin view")
+    parser.add_argument("out", nargs="?", default="docs/screenshots")
+    parser.add_argument("--lang", default="vi", choices=("vi", "en"))
+    args = parser.parse_args()
+    for p in capture_admin_screens(Path(args.out), args.lang):
+        print(p)
+    sys.exit(0)
