@@ -135,3 +135,50 @@ def test_glare_hint_then_cleared(camera, qtbot):
             camera.show_blank()
     finally:
         assert w.stop(5000)
+
+
+class SlowCamera:
+    """Each read takes 300 ms: the main thread must stay free meanwhile."""
+
+    name = "slow"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.reading = threading.Event()
+
+    def open(self) -> None:
+        pass
+
+    def read(self):
+        import time
+
+        import numpy as np
+
+        self.reading.set()
+        time.sleep(0.3)
+        return np.full((720, 1280, 3), 90, np.uint8)
+
+    def close(self) -> None:
+        pass
+
+
+def test_main_thread_never_waits_on_the_camera(qtbot):
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    slow = SlowCamera()
+    w = CameraWorker(lambda: slow)
+    try:
+        w.start()
+        qtbot.waitUntil(slow.reading.is_set, timeout=5000)
+        fired = []
+        t0 = time.monotonic()
+        QTimer.singleShot(10, lambda: fired.append(time.monotonic() - t0))
+        qtbot.waitUntil(lambda: bool(fired), timeout=1000)
+        assert fired[0] < 0.2  # served while the worker sits in a 300 ms read
+    finally:
+        t = time.monotonic()
+        assert w.stop(5000)
+        assert time.monotonic() - t < 1.5  # joins after the read in progress
