@@ -43,6 +43,10 @@ def test_preview_frames_and_code_read_once(worker, camera, qtbot):
     # the card stays in view: no second emission while it is the same code
     qtbot.waitUntil(lambda: worker.frames_decoded >= 8, timeout=5000)
     assert len(reads) == 1
+    # until the app asks again (a new session)
+    with qtbot.waitSignal(worker.code_read, timeout=5000):
+        worker.rearm()
+    assert len(reads) == 2
 
 
 def test_unplugged_camera_is_found_again(worker, camera, qtbot):

@@ -100,6 +100,7 @@ class CameraWorker(QObject):
         self.frames_read = 0
         self.frames_decoded = 0
         self._stop = threading.Event()
+        self._rearm = threading.Event()
         self._thread = QThread()
         self._thread.setObjectName("camera-worker")
         self.moveToThread(self._thread)
@@ -117,6 +118,11 @@ class CameraWorker(QObject):
         self._stop.set()
         self._thread.quit()
         return self._thread.wait(timeout_ms)
+
+    def rearm(self) -> None:
+        """Forget the last code read: the card still in view is reported again (a new session
+        started, or the previous read was refused and the person tries again)."""
+        self._rearm.set()
 
     def set_decoding(self, enabled: bool) -> None:
         """Screens without a QR step switch decoding off (the preview keeps running)."""
@@ -189,10 +195,17 @@ class CameraWorker(QObject):
             # in between are only previewed (every Nth frame is decoded).
             if self.decode_enabled and bad_for == 0.0 and now >= next_decode:
                 t0 = time.monotonic()
-                codes = self.decoder.decode(frame)
+                try:
+                    codes = self.decoder.decode(frame)
+                except Exception:  # noqa: BLE001 - a decoder bug must not stop the camera
+                    log.exception("QR decoding failed")
+                    codes = []
                 took = time.monotonic() - t0
                 next_decode = t0 + 2 * took
                 self.frames_decoded += 1
+                if self._rearm.is_set():
+                    self._rearm.clear()
+                    last_code = None
                 if codes:
                     code = codes[0]
                     if code.raw != last_code or now - last_seen > self.repeat_after_s:
