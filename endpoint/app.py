@@ -25,7 +25,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -290,6 +290,11 @@ def _wrap(fn):
             return error_response(exc.status, exc.code, exc.message, exc.headers)
         except StoreError as exc:
             return error_response(exc.status, exc.code, exc.message)
+        except ClientDisconnect:
+            # The kiosk went away mid-request (killed, network cut): nobody to answer, nothing
+            # stored (the body was never complete). Not an error of ours: no traceback.
+            log.info("endpoint: client disconnected on %s", request.url.path)
+            return Response(status_code=499)
     return handler
 
 
