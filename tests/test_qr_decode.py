@@ -163,3 +163,15 @@ def test_roi_memory_carries_over_frames():
     assert dec.decode(frame)[0].text == payload
     dec.reset()
     assert dec.decode(np.zeros((720, 1280, 3), np.uint8)) == []
+
+
+def test_odd_frames_never_raise():
+    """Tiny, grey, BGRA and oddly shaped frames, also after a hint from a big frame."""
+    dec = QrDecoder()
+    big = render_card_frame(random_cccd_payload(9), module_px=2.7, glare=0.9, blur=1.3, noise=8,
+                            seed=2)
+    rng = np.random.default_rng(0)
+    for shape in [(1, 1, 3), (1, 1), (5, 7), (720, 1280, 4), (40, 2000, 3), (21, 21),
+                  (30, 30, 3), (400, 400, 3)]:
+        assert dec.decode(big) == [] and dec.last_hint == "glare"  # leaves a ROI hint behind
+        assert dec.decode(rng.integers(0, 256, shape, dtype=np.uint8)) == []

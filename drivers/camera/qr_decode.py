@@ -112,6 +112,7 @@ def _roi_from(corners: np.ndarray, shape: tuple[int, ...], margin: float = 0.35)
 # Measured on generated frames: below ~3 px per module reading fails often (cccd.md section 1).
 # A card QR has 53-61 modules across (versions 9-11) plus a 4-module quiet zone each side.
 _MIN_MODULE_PX = 2.8
+_MIN_SIDE = 21  # a version-1 QR code without its quiet zone, at 1 px per module
 _CARD_QR_MODULES = 65
 
 
@@ -152,6 +153,8 @@ class QrDecoder:
     def decode(self, frame: np.ndarray) -> list[DecodedCode]:
         t0 = time.perf_counter()
         gray = to_gray(frame)
+        if min(gray.shape[:2]) < _MIN_SIDE:
+            return []  # nothing a QR code fits in (and some pre-processings need room)
         hint = self._last_roi if self.remember_roi else None
         new_hint: _Roi | None = None
         preps: dict[tuple, np.ndarray] = {}
@@ -159,8 +162,9 @@ class QrDecoder:
             if (time.perf_counter() - t0) * 1000 > self.config.budget_ms:
                 break
             roi = new_hint or hint
-            if attempt.roi and roi is None:
-                continue
+            if attempt.roi and (roi is None or roi.x + _MIN_SIDE > gray.shape[1]
+                                or roi.y + _MIN_SIDE > gray.shape[0]):
+                continue  # no hint, or one from a bigger frame than this one
             # keyed by the ROI itself: a hint found mid-cascade moves the ROI
             key = (attempt.prep, (roi.x, roi.y, roi.w, roi.h) if attempt.roi else None)
             after = attempt.prep in AFTER_SCALE
