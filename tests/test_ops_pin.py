@@ -199,3 +199,24 @@ def test_dialog_gives_up_by_itself(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.rejected, timeout=3000):
         dialog.open()
+
+
+def test_cli_diagnostics_bundle(tmp_path):
+    import zipfile
+
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "kiosk.log").write_text(
+        "2026-11-23 13:08:40,123 INFO x: started; stray 001090012345 0912345678\n")
+    proc = run_cli("--set", f"kiosk.data_dir={tmp_path}", "--set",
+                   f"admin.pin_hash={hash_pin('2468')}", "admin", "diagnostics",
+                   "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    path = Path(proc.stdout.strip())
+    assert path.parent == tmp_path / "out" and path.suffix == ".zip"
+    with zipfile.ZipFile(path) as zf:
+        log = zf.read("logs/kiosk.log").decode()
+        cfg = zf.read("config.toml").decode()
+        assert "no outbox file yet" in zf.read("outbox.json").decode()
+    assert log.startswith("2026-11-23 13:08:40,123 INFO")  # when things happened: kept
+    assert "001090012345" not in log and "0912345678" not in log
+    assert "scrypt$" not in cfg and 'pin_hash = "[set, masked]"' in cfg
