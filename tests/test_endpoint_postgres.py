@@ -116,3 +116,22 @@ def test_agency_statuses_and_replay_on_postgres(pg_endpoint, tmp_path):
     assert codes[0] == 200 and set(codes[1:]) == {401}
     client.close()
     ob.close()
+
+
+def test_embedded_endpoint_on_postgres(postgres_url, tmp_path):
+    from endpoint.embedded import EmbeddedEndpoint
+
+    ep = EmbeddedEndpoint(postgres_url)
+    url = ep.start()
+    try:
+        secret = os.urandom(32)
+        ep.register_kiosk("kiosk-emb", secret)
+        ob = Outbox.open(tmp_path / "o.db", tmp_path / "o.key")
+        ob.submit_many([("a.b", {"i": i}, None, 0) for i in range(30)])
+        client = make_client(url, "kiosk-emb", secret)
+        assert sync_once(ob, client, batch_size=7).delivered == 30
+        assert httpx.get(url + "/healthz").json()["db"] == "postgres"
+        client.close()
+        ob.close()
+    finally:
+        ep.stop()

@@ -226,3 +226,18 @@ def test_sync_service_retries_building_its_client(ep, tmp_path):
         svc.stop()
     assert len(attempts) == 2 and isinstance(errors[0], FileNotFoundError)
     ob.close()
+
+
+def test_no_personal_data_in_kiosk_or_endpoint_logs(ep, kiosk, caplog):
+    ob, client = kiosk
+    caplog.set_level("DEBUG")
+    name, id_number = "Đặng Thị Riêng Tư", "079555666777"
+    code = ob.submit("lodging.notify", {"guest": name, "id": id_number}).dossier_code
+    assert sync_once(ob, client).delivered == 1
+    with agency(ep) as a:
+        rid = a.get("/v1/dossiers").json()["dossiers"][0]["id"]
+        a.post(f"/v1/dossiers/{rid}/status", json={"status": "processing"})
+    sync_once(ob, client)
+    text = caplog.text
+    assert code in text                          # codes and states are logged...
+    assert name not in text and id_number not in text and "Riêng" not in text  # ...data never
