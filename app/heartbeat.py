@@ -24,14 +24,17 @@ log = logging.getLogger("kiosk.heartbeat")
 PATH = "/v1/kiosks/heartbeat"
 
 
-def device_states(devices: Any, printer_status: Any = None) -> dict[str, dict[str, Any]]:
-    """{kind: {driver, simulated, state, error}} from app.devices.Devices (no personal data:
-    driver errors name ports and exception types)."""
+def device_states(devices: Any, printer_status: Any = None,
+                  live: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """{kind: {driver, simulated, state, error, live}} from app.devices.Devices and what the
+    workers see now (no personal data: driver errors name ports and exception types)."""
     out: dict[str, dict[str, Any]] = {}
     for dev in devices.all():
         out[dev.kind] = {"driver": dev.driver, "simulated": dev.simulated,
                          "state": "ready" if dev.available else "unavailable",
                          "error": (dev.error or "")[:200]}
+        if live and live.get(dev.kind):
+            out[dev.kind]["live"] = live[dev.kind][:40]
     if printer_status is not None and "printer" in out:
         out["printer"]["problems"] = list(printer_status.problems())
         out["printer"]["warnings"] = list(printer_status.warnings())

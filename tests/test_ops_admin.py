@@ -42,6 +42,14 @@ def test_devices_printer_status_and_network(qtbot, tmp_path):
         assert "Last sync: " in admin.network.text()
         assert "Spoken prompts turned off" in admin.speech.text()
 
+        # what the workers see now: a reader unplugged shows at once
+        qtbot.waitUntil(lambda: "1 reader(s) attached" in admin.devices.text(), timeout=10000)
+        qtbot.waitUntil(lambda: "camera (simulator): ready · ok" in admin.devices.text(),
+                        timeout=10000)
+        app.services.devices.card.impl.detach_reader()
+        qtbot.waitUntil(lambda: "0 reader(s) attached" in admin.devices.text(), timeout=10000)
+        app.services.devices.card.impl.attach_reader()
+
         simulator = app.services.devices.printer.impl.simulator
         simulator.set_status(paper_out=True, cover_open=True)
         click(admin.check_now)

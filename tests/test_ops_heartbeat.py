@@ -103,6 +103,7 @@ def test_a_running_kiosk_reports_itself_without_personal_data(qtbot, tmp_path):
     assert beat["version"] and beat["profile"] == "hospital" and beat["simulator"] is True
     assert set(beat["devices"]) == {"card", "camera", "scanner", "printer"}
     assert all(d["state"] == "ready" for d in beat["devices"].values())
+    assert beat["devices"]["card"]["live"] == "readers=1"
     assert beat["outbox"]["counts"]["delivered"] >= 1
     assert beat["sync"]["last_at"]
     text = json.dumps(beat, ensure_ascii=False)

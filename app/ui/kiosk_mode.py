@@ -187,13 +187,26 @@ class Ops(QObject):
     def on_health(self, health: dict) -> None:
         self.health = dict(health)
 
+    def live_states(self) -> dict[str, str]:
+        """What the device workers see now (a reader unplugged, the camera gone): plain
+        attributes, readable from the heartbeat thread too."""
+        s, out = self.services, {}
+        if s.card_worker is not None:
+            out["card"] = f"readers={len(getattr(s.card_worker, '_readers', []) or [])}"
+        if s.camera_worker is not None:
+            out["camera"] = str(getattr(s.camera_worker, "state", "") or "")
+        if s.scanner_worker is not None:
+            out["scanner"] = str(getattr(s.scanner_worker, "state", "") or "")
+        return out
+
     def heartbeat_payload(self) -> dict:
         """Runs on the heartbeat thread: reads plain values only."""
         from app.heartbeat import build_heartbeat, device_states
 
         code, _detail = self.speaker.status()
         return build_heartbeat(
-            self.cfg, device_states(self.services.devices, self.printer_status), self.counts,
+            self.cfg, device_states(self.services.devices, self.printer_status,
+                                    self.live_states()), self.counts,
             self.health.get("oldest_pending_age_seconds"), self.last_sync_at, self.last_report,
             len(self.health.get("deadline_warnings") or ()),
             extra={"speech": code, "accessibility": {"large_text": self.access.large_text,

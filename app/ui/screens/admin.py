@@ -112,6 +112,11 @@ class AdminView(QWidget):
         ob.retried.connect(self._retried)
         if self.services.sync_bridge is not None:
             self.services.sync_bridge.report.connect(self._on_sync_report)
+        for worker, signal in ((self.services.card_worker, "readers_changed"),
+                               (self.services.camera_worker, "camera_state"),
+                               (self.services.scanner_worker, "state_changed")):
+            if worker is not None and hasattr(worker, signal):
+                getattr(worker, signal).connect(self._show_devices)
         pw = self.services.printer_worker
         if pw is not None:
             pw.printed.connect(self._printed)
@@ -242,12 +247,17 @@ class AdminView(QWidget):
     def lang(self) -> str:
         return self.controller.lang
 
-    def _show_devices(self) -> None:
+    def _show_devices(self, *_changed: Any) -> None:
+        live = self.ops.live_states() if self.ops is not None else {}
         lines = []
         for dev in self.services.devices.all():
             state = self.tr("ready") if dev.available else self.tr("unavailable: %s") % dev.error
             sim = " (simulator)" if dev.simulated else ""
-            lines.append(f"{dev.kind}{sim}: {state}")
+            now = live.get(dev.kind, "")
+            if dev.kind == "card" and now:
+                n = int(now.split("=")[1])
+                now = self.tr("%n reader(s) attached", "", n)
+            lines.append(f"{dev.kind}{sim}: {state}" + (f" · {now}" if now else ""))
         self.devices.setText("\n".join(lines))
         self._show_printer()
 
