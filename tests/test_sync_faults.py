@@ -259,3 +259,41 @@ def test_tls_verified_with_the_configured_ca(tmp_path, endpoint_factory):
     assert_exactly_once(ep, ob, acked)
     trusting.close()
     ob.close()
+
+
+def test_endpoint_killed_mid_batch_then_restarted(tmp_path, endpoint_factory, fault_proxy):
+    import threading
+    import time
+
+    ep = endpoint_factory()
+    proxy = fault_proxy(ep.port)
+    proxy.set("delay", delay=0.1)             # ≥ 6 s for the backlog: the kill lands mid-way
+    secret = os.urandom(32)
+    ep.register_kiosk(KIOSK, secret)
+    ob = Outbox.open(tmp_path / "o.db", tmp_path / "o.key")
+    acked = {}
+    for _ in range(6):
+        for r in ob.submit_many([("lodging.notify", {"g": i}, None, 0) for i in range(100)]):
+            acked[r.idempotency_key] = r.dossier_code
+    client = make_client(proxy.url, KIOSK, secret, timeout=5)
+    reports = []
+    t = threading.Thread(target=lambda: reports.append(sync_once(ob, client, batch_size=10)))
+    t.start()
+    while len(ep.dossiers(KIOSK)) < 50:      # mid-way through the backlog
+        time.sleep(0.05)
+    ep.proc.send_signal(signal.SIGKILL)       # no graceful shutdown: a transaction may be cut
+    ep.proc.wait()
+    t.join(30)
+    assert reports[0].offline and 0 < reports[0].delivered < 600
+    back = EndpointProcess(ep.db, port=ep.port)
+    back.agency_token = ep.agency_token
+    back.start()
+    proxy.set("pass")
+    try:
+        ob.db.execute("UPDATE outbox SET next_attempt_at=0 WHERE state='queued'")
+        assert sync_once(ob, client).delivered == 600 - reports[0].delivered
+        assert_exactly_once(back, ob, acked)
+    finally:
+        back.stop()
+        client.close()
+        ob.close()
