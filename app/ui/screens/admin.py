@@ -697,6 +697,40 @@ def capture_admin_screens(out: Path, lang: str = "vi") -> list[Path]:
         kiosk.shutdown()
 
 
+def capture_accessibility_screen(out: Path, lang: str = "vi") -> Path:
+    """The review screen with large text and high contrast on (accessibility-review.png)."""
+    import sys
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from app import config
+    from app.session import Stage
+    from app.ui.application import KioskApplication
+    from app.ui.scripted import ScriptedVisit
+
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    cfg = config.load(None, simulate=True, overrides=[
+        f"kiosk.data_dir={tempfile.mkdtemp(prefix='kiosk-a11y-shots-')}",
+        "kiosk.profile=hospital", f"kiosk.language={lang}", "accessibility.speech=false",
+        "accessibility.large_text=true", "accessibility.high_contrast=true"])
+    kiosk = KioskApplication(cfg, qapp)
+    kiosk.window.resize(1280, 800)
+    kiosk.show()
+    try:
+        visit = ScriptedVisit(kiosk)
+        visit.start("hospital_bhyt_checkin")
+        visit.present_card("adult-2021")
+        visit.at(Stage.REVIEW)
+        for _ in range(20):
+            qapp.processEvents()
+        path = Path(out) / "accessibility-review.png"
+        kiosk.window.grab().save(str(path))
+        return path
+    finally:
+        kiosk.shutdown()
+
+
 if __name__ == "__main__":  # python -m app.ui.screens.admin [OUT] [--lang en]
     import argparse
     import sys
@@ -707,4 +741,5 @@ if __name__ == "__main__":  # python -m app.ui.screens.admin [OUT] [--lang en]
     args = parser.parse_args()
     for p in capture_admin_screens(Path(args.out), args.lang):
         print(p)
+    print(capture_accessibility_screen(Path(args.out), args.lang))
     sys.exit(0)
