@@ -3,10 +3,12 @@
 Kiosk routes (signed, see signing.py):   POST /v1/dossiers          one submission, Idempotency-Key header
                                          POST /v1/dossiers/batch    up to MAX_BATCH submissions
                                          POST /v1/dossiers/status   agency statuses by idempotency key
+                                         POST /v1/kiosks/heartbeat  the kiosk's health (heartbeat.py)
 Agency routes (Authorization: Bearer):   GET  /v1/dossiers          list with idempotency keys
                                          GET  /v1/dossiers/{id}     one dossier with its payload
                                          POST /v1/dossiers/{id}/status  move it through its statuses
                                          GET  /v1/stats
+                                         GET  /v1/kiosks            every kiosk, its last heartbeat
 Open:                                    GET  /healthz, GET /openapi.json
 Errors are JSON: {"error": {"code": "...", "message": "..."}} with a 4xx/5xx status.
 Logs name kiosks, dossier ids and counts only: payloads hold personal data.
