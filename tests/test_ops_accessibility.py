@@ -83,6 +83,33 @@ def test_every_target_of_a_visit_is_at_least_9_mm(qtbot, tmp_path, modes):
     assert {k: v for k, v in problems.items() if v} == {}
 
 
+@pytest.mark.parametrize("profile,procedure,cards,extra", [
+    ("public-admin", "birth_registration_group", ["adult-2021", "mother-2021", "father-2021"],
+     ()),
+    ("lodging", "lodging_residence_notification", ["adult-2021"],
+     ("lodging.establishment_name=Khách sạn Thử", "lodging.establishment_address=Số 1, Hà Nội",
+      "lodging.registration_code=HN-LT-1")),
+])
+def test_other_families_targets_are_at_least_9_mm(qtbot, tmp_path, profile, procedure, cards,
+                                                  extra):
+    from app.ui.scripted import run_visit
+
+    with make_kiosk(qtbot, tmp_path, f"kiosk.profile={profile}", *extra) as app:
+        app.window.resize(1280, 800)
+        min_px = min_target_px(app.cfg["accessibility.screen_dpi"])
+        problems: dict[str, list[str]] = {}
+
+        def check(name: str) -> None:
+            qtbot.wait(1)
+            root = app.admin if name == "admin" else app.window
+            problems[name] = small_targets(root, min_px)
+
+        wait = lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
+        run_visit(app, procedure, cards, wait=wait, on_screen=check)
+    assert {"choose", "present", "review", "consent", "receipt"} <= set(problems)
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
 def test_toggles_on_every_screen_and_reset_after_the_visit(qtbot, tmp_path):
     with make_kiosk(qtbot, tmp_path) as app:
         window, qapp = app.window, app.qapp
