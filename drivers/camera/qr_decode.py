@@ -180,7 +180,9 @@ class QrDecoder:
                 img = prep(img, attempt.prep)
             found, hints = self._run(attempt, img)
             if hints and new_hint is None:
-                h = hints[0] / attempt.scale
+                # the largest located region: the whole symbol rather than a finder fragment
+                h = max(hints, key=lambda c: float(np.ptp(c[:, 0]) * np.ptp(c[:, 1])))
+                h = h / attempt.scale
                 if attempt.roi:
                     h = h + [roi.x, roi.y]
                 new_hint = _roi_from(h, gray.shape)
