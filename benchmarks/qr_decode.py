@@ -9,7 +9,10 @@
     samples, Shift-JIS / GB2312), equal the expected text.
 
 Single-threaded (cv2.setNumThreads(1)), one fresh decoder per image (no frame-to-frame memory:
-each frame is judged alone). Prints exactly one JSON object.
+each frame is judged alone; "rate_within_3_frames" adds two more frames of a missed card).
+Times: wall clock (median_ms, p95_ms) and this thread's CPU time ("cpu"), which is the one-core
+cost even when other processes load the machine; the speed targets are checked on CPU time.
+Prints exactly one JSON object.
 
 Usage: .venv/bin/python benchmarks/qr_decode.py [--frames N] [--seed S] [--configs a,b]
 """
@@ -131,6 +134,14 @@ def by_condition(gen, failed: set[int]) -> dict:
     return out
 
 
+def cpu_summary(ms: list[float]) -> dict:
+    """This thread's CPU time per frame: the one-core cost, whatever else loads the machine
+    (wall-clock times above include waiting for a core when other processes compete)."""
+    ms = sorted(ms)
+    return {"median_ms": round(statistics.median(ms), 2),
+            "p95_ms": round(ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))], 2)}
+
+
 def summarise(times: list[float], ok: int, n: int) -> dict:
     times = sorted(times)
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))] if times else 0.0
@@ -143,12 +154,13 @@ def run_config(name: str, gen, photos) -> dict:
     config = CONFIGS[name]
     result: dict = {"attempts": [a.label for a in config.attempts],
                     "budget_ms": config.budget_ms}
-    times, ok, by_decoder, fails = [], 0, {}, []
+    times, cpu, ok, by_decoder, fails = [], [], 0, {}, []
     for i, (frame, expected, cond) in enumerate(gen):
         dec = QrDecoder(config, remember_roi=False)
-        t = time.perf_counter()
+        c, t = time.thread_time(), time.perf_counter()
         codes = dec.decode(frame)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.thread_time() - c) * 1000)
         if any(c.raw == expected for c in codes):
             ok += 1
             d = next(c.decoder for c in codes if c.raw == expected)
@@ -156,6 +168,7 @@ def run_config(name: str, gen, photos) -> dict:
         else:
             fails.append(i)
     result["generated"] = summarise(times, ok, len(gen))
+    result["generated"]["cpu"] = cpu_summary(cpu)
     result["generated"]["read_by"] = by_decoder
     result["generated"]["failed_frames"] = fails[:40]
     # The live camera gives 15 frames a second: a card missed in one frame is usually read in
@@ -172,18 +185,20 @@ def run_config(name: str, gen, photos) -> dict:
                 break
     result["generated"]["rate_within_3_frames"] = round((ok + later) / len(gen), 4)
     result["generated"]["by_condition"] = by_condition(gen, set(fails))
-    times, ok, missed = [], 0, []
+    times, cpu, ok, missed = [], [], 0, []
     for img, expected, rel in photos:
         dec = QrDecoder(config, remember_roi=False)
-        t = time.perf_counter()
+        c, t = time.thread_time(), time.perf_counter()
         codes = dec.decode(img)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.thread_time() - c) * 1000)
         if any(photo_matches(c.raw, expected) for c in codes):
             ok += 1
         else:
             missed.append(rel)
     if photos:
         result["photos"] = summarise(times, ok, len(photos))
+        result["photos"]["cpu"] = cpu_summary(cpu)
         result["photos"]["missed"] = missed
     return result
 
@@ -219,8 +234,9 @@ def main() -> int:
             "generated_rate_per_frame": g["rate"] >= 0.99,
             "generated_rate_within_3_frames": g["rate_within_3_frames"] >= 0.99,
             "photo_rate": (p.get("rate") or 0) >= 0.95 if p else None,
-            "median_ms": g["median_ms"] < 10,
-            "p95_ms": g["p95_ms"] < 40,
+            # on one core: CPU time per frame (wall-clock medians/p95 are reported beside it)
+            "median_ms": g["cpu"]["median_ms"] < 10,
+            "p95_ms": g["cpu"]["p95_ms"] < 40,
         }
     out["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out, ensure_ascii=False))
