@@ -14,7 +14,8 @@ from app.identity.qr_payload import (REASONS, QrPayloadError, decode_payload_byt
 from drivers.camera.synthetic import random_cccd_payload
 
 # the fake examples of reference/cccd.md section 1
-GEN_2021 = "001090012345|012345678|Nguyễn Văn An|15011990|Nam|Số 1, Phố C, Phường D, Hà Nội|10042021"
+GEN_2021 = ("001090012345|012345678|Nguyễn Văn An|15011990|Nam|Số 1, Phố C, Phường D, Hà Nội|"
+            "10042021")
 GEN_2024 = "079301000123||Trần Thị Bình|02032001|Nữ|Tổ 5, Phường X, TP. Hồ Chí Minh|20082024||||"
 
 

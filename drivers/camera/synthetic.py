@@ -60,11 +60,12 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
                       error: str = "m") -> np.ndarray:
     """A BGR frame of `size` (width, height) showing a card with the payload's QR.
 
-    module_px: pixels per QR module before perspective (the card is drawn at that scale and may be
-    cropped by the frame; the QR always stays in view). rotation: degrees. perspective: 0-1, how far the corners move (as a
-    fraction of a quarter of the card's size). blur: Gaussian sigma in pixels. noise: Gaussian
-    sigma in grey levels. glare: 0-1, strength of a bright spot over the QR. contrast: 1 keeps,
-    below 1 washes out. jpeg_quality: re-encode as JPEG at that quality.
+    module_px: pixels per QR module before perspective (the card is drawn at that scale and
+    may be cropped by the frame; the QR always stays in view). rotation: degrees. perspective:
+    0-1, how far the corners move (as a fraction of a quarter of the card's size). blur:
+    Gaussian sigma in pixels. noise: Gaussian sigma in grey levels. glare: 0-1, strength of a bright spot over the QR (additive, up to
+    255 at its centre: from ~0.6 it saturates modules). contrast: 1 keeps, below 1 washes out.
+    jpeg_quality: re-encode as JPEG at that quality. seed: makes the frame reproducible.
     """
     rng = np.random.default_rng(seed)
     w, h = size
