@@ -381,6 +381,8 @@ def test_lodging_foreign_guests_by_passport(qtbot, make_kiosk):
     visit = ScriptedVisit(kiosk, waiter(qtbot))
     visit.start("lodging_residence_notification")
     present = kiosk.window.screens[Stage.PRESENT]
+    assert present.passport_toggle.isVisible() and not present.passport.isVisible()
+    click(present, "passportButton")
     assert present.passport.isVisible()
     # a wrong passport number is refused before any chip is touched
     from app.ui.scripted import find, type_text

@@ -208,6 +208,23 @@ class OnScreenKeyboard(QWidget):
         self.hide()
         app = QApplication.instance()
         app.focusChanged.connect(self._focus_changed)
+        app.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        """Up when the citizen touches a text field (not when a screen focuses one by
+        itself: the form stays in full view until then)."""
+        kind = event.type()
+        if (kind == QEvent.MouseButtonRelease and isinstance(obj, QLineEdit)
+                and obj.window() is self.window() and obj.hasFocus()):
+            self._offer(obj)
+        elif kind == QEvent.FocusIn and isinstance(obj, QLineEdit) and event.reason() in (
+                Qt.MouseFocusReason, Qt.TabFocusReason, Qt.BacktabFocusReason):
+            self._offer(obj)
+        return False
+
+    def _offer(self, editor: QLineEdit) -> None:
+        if editor.window() is self.window() and not editor.isReadOnly() and editor.isEnabled():
+            self.attach(editor)
 
     # building
     def _add(self, layout, text: str, name: str, slot, wide: int = 1) -> QPushButton:
@@ -281,10 +298,8 @@ class OnScreenKeyboard(QWidget):
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if new is not None and new.window() is not self.window():
             return  # focus went to another top-level window (a dialog): leave it be
-        if isinstance(new, QLineEdit) and not new.isReadOnly() and new.isEnabled():
-            self.attach(new)
-        elif new is None or not isinstance(new, QPushButton):
-            self.detach()
+        if new is not self.target and not isinstance(new, QPushButton):
+            self.detach()  # another field (offered again when touched), or a new screen
 
     def attach(self, editor: QLineEdit) -> None:
         self.target = editor

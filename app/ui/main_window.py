@@ -4,8 +4,8 @@ warning, and in simulator mode the operator panel on the side."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from app.session import Stage
 from app.ui.screens.base import Screen, button, pick
@@ -32,6 +32,7 @@ class MainWindow(QMainWindow):
         bar.setContentsMargins(24, 10, 24, 10)
         self.where = QLabel()
         self.where.setObjectName("whereLabel")
+        self.where.setWordWrap(True)  # a long procedure title must not widen the window
         self.lang_button = button(name="languageButton")
         self.lang_button.clicked.connect(self._toggle_language)
         bar.addWidget(self.where, 1)
@@ -65,6 +66,9 @@ class MainWindow(QMainWindow):
 
     def show_stage(self, stage: Stage) -> None:
         screen = self.screens[stage]
+        for other in self.screens.values():  # only the screen on show sizes the window
+            policy = QSizePolicy.Preferred if other is screen else QSizePolicy.Ignored
+            other.setSizePolicy(policy, policy)
         screen.enter()
         self.stack.setCurrentWidget(screen)
         self.retranslate()

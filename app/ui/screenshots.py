@@ -69,6 +69,12 @@ def capture(out: Path, visits=VISITS, lang: str = "vi") -> list[Path]:
         def shoot(name: str, kiosk=kiosk, v=v) -> None:
             if (v.only and name not in v.only) or name == "admin":
                 return  # the admin view is shot once, tab by tab, below
+            for _ in range(5):  # pending layout requests first: they may grow the window
+                qapp.processEvents()
+            panel = kiosk.operator_panel
+            # a 1280 x 800 kiosk screen beside the operator panel (no window manager here:
+            # without this the window keeps the largest size any screen ever asked for)
+            kiosk.window.resize(1280 + (panel.width() if panel is not None else 0), 800)
             for _ in range(20):
                 qapp.processEvents()
             widget = kiosk.admin if name == "admin" else kiosk.window

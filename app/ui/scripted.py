@@ -162,6 +162,8 @@ class ScriptedVisit:
         self.at(Stage.PRESENT)
         ident = load_identity(profile)
         present = self.window.screens[Stage.PRESENT]
+        if not present.passport.isVisible():
+            click(present, "passportButton")
         values = {"passportNumber": ident["id_number"][-9:],
                   "passportBirth": _ddmmyyyy(ident["birth_date"]),
                   "passportExpiry": _ddmmyyyy(ident["expiry_date"] or "2099-12-31"),
@@ -231,6 +233,7 @@ class ScriptedVisit:
                         break
             keyboard.detach()
         self.window.setFocus()
+        review.scroll.verticalScrollBar().setValue(0)  # the review from its top
 
     def _answer(self, row, given: str | None) -> None:
         editor = row.editor

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.session import Stage
 from app.ui.screens.base import Screen, button, label, pick
+
+
+WRAP = 60  # characters a line on a procedure button
 
 
 class ChooseScreen(Screen):
@@ -54,4 +59,6 @@ class ChooseScreen(Screen):
         self.register.setText(self.tr("Guest register (staff)"))
         for b, proc in self.buttons.values():
             summary = pick(getattr(proc, "summary", {}) or {}, self.lang)
-            b.setText(pick(proc.title, self.lang) + (f"\n{summary}" if summary else ""))
+            # push buttons do not wrap: break long titles so the screen fits 1280 px
+            text = textwrap.fill(pick(proc.title, self.lang), WRAP)
+            b.setText(text + (f"\n{textwrap.fill(summary, WRAP)}" if summary else ""))

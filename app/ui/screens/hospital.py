@@ -100,6 +100,8 @@ class QueuePanel(QFrame):
         self.controller = controller
         self.flow = controller.flows.hospital
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 4, 12, 4)
+        lay.setSpacing(0)
         self.caption = label("hint")
         self.caption.setAlignment(Qt.AlignCenter)
         self.number = label("queue")

@@ -21,6 +21,7 @@ class PresentScreen(Screen):
         self.layout_.addWidget(self.title)
         row = QHBoxLayout()
         self.layout_.addLayout(row, 1)
+        self.preview = preview
         if preview is not None:
             preview.setMinimumSize(480, 300)
             row.addWidget(preview, 1)
@@ -50,6 +51,9 @@ class PresentScreen(Screen):
 
         self.passport = PassportPanel(controller)  # lodging: a foreign guest's passport
         steps.addWidget(self.passport)
+        self.passport_open = False
+        self.passport_toggle = button(role="secondary", name="passportButton")
+        self.passport_toggle.clicked.connect(self._toggle_passport)
 
         buttons = QHBoxLayout()
         self.cancel = button(role="secondary", name="cancelButton")
@@ -61,6 +65,7 @@ class PresentScreen(Screen):
         buttons.addWidget(self.cancel)
         buttons.addStretch(1)
         buttons.addWidget(self.qr_only)
+        buttons.addWidget(self.passport_toggle)
         buttons.addWidget(self.skip)
         self.layout_.addLayout(buttons)
 
@@ -70,12 +75,18 @@ class PresentScreen(Screen):
         controller.notice.connect(self.notice.setText)
         self.retranslate()
 
+    def _toggle_passport(self) -> None:
+        """A passport instead of the ID card: its typed details replace the camera's QR."""
+        self.passport_open = not self.passport_open
+        self.retranslate()
+
     def _typed(self) -> None:
         self.controller.on_typed_number(self.number.text().strip())
 
     def enter(self) -> None:
         self.number.clear()
         self.passport.clear()
+        self.passport_open = False
         self.retranslate()
 
     def clear(self) -> None:
@@ -106,7 +117,15 @@ class PresentScreen(Screen):
         self.cancel.setText(self.tr("Cancel"))
         self.skip.setText(self.tr("This person is not here"))
         self.skip.setVisible(bool(turn and not turn.required))
-        self.passport.setVisible(bool(turn and session.procedure.family == "lodging"))
+        lodging = bool(turn and session.procedure.family == "lodging")
+        self.passport_toggle.setVisible(lodging)
+        self.passport_toggle.setText(self.tr("Vietnamese ID card") if self.passport_open
+                                     else self.tr("Foreign guest (passport)"))
+        self.passport.setVisible(lodging and self.passport_open)
+        by_card = not (lodging and self.passport_open)
+        for w in (self.preview, self.step_qr, self.number, self.use_number):
+            if w is not None:
+                w.setVisible(by_card)
         self.qr_only.setText(self.tr("Continue without the chip"))
         has_qr = bool(session and session.access and session.access.qr_record)
         self.qr_only.setVisible(has_qr and not (card and card.backend_ready))

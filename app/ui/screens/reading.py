@@ -41,7 +41,7 @@ class ReadingScreen(Screen):
         self.face = label()
         self.face.setObjectName("faceImage")
         self.face.setAlignment(Qt.AlignCenter)
-        self.face.setMinimumSize(200, 250)
+        self.face.setMinimumSize(160, 200)  # the whole screen fits 800 px in height
         side.addWidget(self.face)
         self.badges_host = QWidget()
         self.badges = QVBoxLayout(self.badges_host)
@@ -106,7 +106,7 @@ class ReadingScreen(Screen):
         if face:
             pix = QPixmap()
             if pix.loadFromData(face):
-                self.face.setPixmap(pix.scaled(200, 250, Qt.KeepAspectRatio,
+                self.face.setPixmap(pix.scaled(160, 200, Qt.KeepAspectRatio,
                                                Qt.SmoothTransformation))
         self._facts = badge_facts(getattr(result, "auth", None))
         self._show_badges()

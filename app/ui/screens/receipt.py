@@ -32,8 +32,14 @@ class ReceiptScreen(Screen):
 
         self.queue = QueuePanel(controller)  # hospital: the queue number, big
         self.lodging = LodgingReceiptPanel(controller)  # lodging: room and police deadline
-        for w in (self.title, self.queue, self.code, self.qr, self.details, self.lodging,
-                  self.status, self.print_error):
+        beside_qr = QHBoxLayout()  # the family's part sits beside the QR: all fits 800 px
+        beside_qr.addWidget(self.qr)
+        beside_qr.addWidget(self.queue, 1)
+        beside_qr.addWidget(self.lodging, 1)
+        self.layout_.addWidget(self.title)
+        self.layout_.addWidget(self.code)
+        self.layout_.addLayout(beside_qr)
+        for w in (self.details, self.status, self.print_error):
             self.layout_.addWidget(w)
         self.layout_.addStretch(1)
         row = QHBoxLayout()
