@@ -285,3 +285,33 @@ def test_idle_timeout_wipes_the_session(qtbot, tmp_path, monkeypatch):
         assert kiosk.window.screens[Stage.PRESENT].number.text() == ""
     finally:
         kiosk.shutdown()
+
+
+def test_unlock_asks_for_the_admin_pin(qtbot, kiosk):
+    """The real staff check: the admin PIN dialog (the simulator's PIN is 000000)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    _, review = at_review(qtbot, kiosk)
+    row = review.form.rows["patient.full_name"]
+    seen = []
+
+    def give_pin(pin: str) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:  # not up yet
+            QTimer.singleShot(20, lambda: give_pin(pin))
+            return
+        seen.append(dialog.objectName())
+        for digit in pin:
+            click(dialog, f"pinKey{digit}")
+        click(dialog, "pinOk")
+
+    QTimer.singleShot(0, lambda: give_pin("999999"))  # a wrong PIN: then cancelled
+    QTimer.singleShot(300, lambda: QApplication.activeModalWidget()
+                      and click(QApplication.activeModalWidget(), "pinCancel"))
+    click(review, "unlock:patient.full_name")
+    assert row.read_only
+    QTimer.singleShot(0, lambda: give_pin("000000"))
+    click(review, "unlock:patient.full_name")
+    assert seen == ["adminPinDialog", "adminPinDialog"]
+    assert not row.read_only
