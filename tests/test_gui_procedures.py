@@ -313,6 +313,22 @@ def test_lodging_guests_in_one_room_register_deadline_and_check_out(qtbot, make_
     assert deadline is not None and deadline.hour in (23, 8)
     assert deadline.strftime("%H:%M %d/%m/%Y") in review.deadline.text.text()
     assert review.deadline.isVisible()
+    # a guest who arrived after 23:00 is due by 08:00 the next morning: the note follows
+    from datetime import timedelta
+
+    from app.procedures.vntime import now_vn
+    from app.ui.scripted import type_text
+
+    late = (now_vn() - timedelta(days=1)).replace(hour=23, minute=30)
+    arrival = form.rows["stay.arrival"].editor
+    arrival.setFocus()
+    arrival.selectAll()
+    type_text(arrival, late.strftime("%d/%m/%Y %H:%M"))
+    arrival.editingFinished.emit()
+    morning = (late + timedelta(days=1)).replace(hour=8, minute=0)
+    assert morning.strftime("08:00 %d/%m/%Y") in review.deadline.text.text()
+    deadline = kiosk.controller.session.draft.deadline()
+    assert (deadline.hour, deadline.date()) == (8, morning.date())
 
     visit.fill_form()
     code = visit.consent_and_submit()
