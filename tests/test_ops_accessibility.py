@@ -153,6 +153,8 @@ def test_spoken_prompts_with_a_voice_and_without(qtbot, tmp_path):
         assert speaker.status()[0] == "no_voice"
         QTest.mouseClick(app.window.findChild(QPushButton, "startButton"), Qt.LeftButton)
         qtbot.waitUntil(lambda: any("What would you like to do?" in s for s in speaker.spoken))
+        app.controller.notice.emit("Keep the card on the reader.")  # messages are spoken too
+        assert speaker.spoken[-1] == "Keep the card on the reader."
         app.controller.set_language("vi")  # no Vietnamese voice: silent, and no error
         n = len(speaker.spoken)
         assert speaker.say("Xin chào", "vi") is False

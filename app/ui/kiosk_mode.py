@@ -240,6 +240,11 @@ class Ops(QObject):
         if self.pin_dialog is not None:
             self.pin_dialog.reject()
 
+    def speak_notice(self, text: str) -> None:
+        """A message for the citizen on the current screen (a card removed too early, ...)."""
+        if text and not self.stopped:
+            self.speaker.say(text, self.controller.lang)
+
     def on_session_changed(self) -> None:
         if self.controller.session is None:
             self.access.reset()
@@ -278,6 +283,7 @@ def install(kiosk_app) -> Ops:
     s.outbox_worker.warn_within_seconds = 60.0 * kiosk_app.cfg["lodging.warn_minutes_before_deadline"]
     c.stage_changed.connect(ops.prompt_later)
     c.language_changed.connect(ops.prompt_later)
+    c.notice.connect(ops.speak_notice)
     c.session_changed.connect(ops.on_session_changed)
     if s.printer_worker is not None:  # print errors in the language shown from the start
         s.printer_worker.lang = c.lang
