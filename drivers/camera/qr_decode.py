@@ -266,16 +266,17 @@ CONFIGS: dict[str, DecoderConfig] = {c.name: c for c in (
          budget_ms=40.0),
 )}
 
-# Chosen with benchmarks/qr_decode.py (400 generated 1280x720 card frames, 137 photographs, one
-# core, other engineers loading the machine; 2026-11-23):
-#   config            generated/frame  within 3 frames  median  p95 ms   photos
-#   zbar (pyzbar)     73.0%            77.5%            13-28   28-73    75.9%
-#   opencv            49.5%            66.5%            44-56   115-127  36.5%
-#   opencv_aruco      69.0%            76.3%            26-44   53-88    35.8%
-#   zxing (QR only)   90.3%            91.3%            1.5     2-9      89.1%
-#   zxing+cascade     96.0%            97.5%            1.5     10-23    95.6%
-# The cascade costs nothing on the median (the first attempt reads 90% of frames) and lifts
-# both sets; zbar as the last attempt adds one photograph (a wrinkled print) and stays under
-# the 25 ms budget. Generated frames without glare: 99.6-100%; with glare >= 0.6: 80-85%, the
-# rest of the per-frame misses (saturated modules: tilt the card; see QrDecoder.last_hint).
+# Chosen with benchmarks/qr_decode.py: 400 generated 1280x720 card frames (seeds 7 and 11) and
+# 137 photographs, one thread; ms = CPU time per frame (median / p95), 2026-11-23:
+#   config            generated/frame  within 3 frames  ms generated   photos  ms photos
+#   zbar (pyzbar)     73.0-79.8%       77.5-84.3%       13 / 22        75.9%   1.4 / 3.3
+#   opencv            49.5-58.3%       66.5-70.8%       36 / 39        36.5%   6.3 / 11.5
+#   opencv_aruco      69.0-70.3%       76.3-77.0%       25 / 26        35.8%   3.6 / 12
+#   zxing (QR only)   90.3-91.0%       91.3-93.0%       1.5 / 1.8      89.1%   0.2 / 0.9
+#   zxing+cascade     96.8-97.0%       98.0-98.3%       1.5 / 6-10     95.6%   0.2 / 5.5
+# The cascade costs nothing on the median (its first attempt reads 90% of frames) and lifts
+# both sets; zbar as the last attempt adds one photograph (a wrinkled print) and nothing on the
+# generated set. Generated frames without glare: 99.6-100%; with glare >= 0.6 (saturated
+# modules): 86-89%, most of the remaining misses (the kiosk asks to tilt the card:
+# QrDecoder.last_hint -> CameraWorker.qr_hint).
 DEFAULT_DECODER_CONFIG = CONFIGS["zxing+cascade"]
