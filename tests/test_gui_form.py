@@ -224,9 +224,13 @@ def _typed_number(qtbot, kiosk, profile: str) -> None:
 
 def test_card_taken_off_the_reader_during_the_read(qtbot, kiosk):
     _typed_number(qtbot, kiosk, "adult-2021")
-    _insert(kiosk, "adult-2021", latency=0.02, sleep=True)  # a slow link: time to pull it
-    qtbot.waitUntil(lambda: kiosk.controller.stage is Stage.READING)
-    click(kiosk.operator_panel, "simRemoveCard")
+    _insert(kiosk, "adult-2021", latency=0.05, sleep=True)  # a slow link: time to pull it
+    with qtbot.waitSignal(kiosk.controller.read_progress, timeout=10000):
+        pass  # the read is under way
+    assert kiosk.controller.stage is Stage.READING
+    # the read stops at its next APDU (the worker reports it; only then is the reader free)
+    with qtbot.waitSignal(kiosk.services.card_worker.read_failed, timeout=10000):
+        click(kiosk.operator_panel, "simRemoveCard")
     present = kiosk.window.screens[Stage.PRESENT]
     qtbot.waitUntil(lambda: kiosk.controller.stage is Stage.PRESENT)
     assert present.notice.text() == messages.text("card_removed", "vi")
