@@ -114,8 +114,8 @@ def test_generated_mixed_set_rate(decoder):
     spec.loader.exec_module(bench)
     frames = bench.generated_set(120, seed=3)
     ok = sum(any(c.raw == exp for c in decoder.decode(f)) for f, exp, _ in frames)
-    # benchmark, 400 frames: 95% per frame (100% without glare, 80% with glare >= 0.6)
-    assert ok / len(frames) >= 0.92, f"{ok}/{len(frames)}"
+    # here 117/120; benchmark, 400 frames: 97% per frame (99.6-100% without glare)
+    assert ok / len(frames) >= 0.94, f"{ok}/{len(frames)}"
 
 
 def _photos():
