@@ -426,3 +426,38 @@ def test_lodging_foreign_guests_by_passport(qtbot, make_kiosk):
     assert "guests[1].full_name" in review_of(kiosk).form.unanswered()
     visit.fill_form()
     assert visit.consent_and_submit()
+
+
+def _td1(ident: dict) -> str:
+    """The 3 x 30 machine-readable zone of a card (cccd.md), as a scanner that drops the line
+    breaks sends it."""
+    from app.lodging.mrz import check_digit
+
+    doc = ident["id_number"][-9:]
+    birth = ident["birth_date"][2:].replace("-", "")
+    expiry = ident["expiry_date"][2:].replace("-", "")
+    line1 = f"IDVNM{doc}{check_digit(doc)}{ident['id_number']}".ljust(30, "<")
+    line2 = f"{birth}{check_digit(birth)}F{expiry}{check_digit(expiry)}VNM".ljust(29, "<") + "0"
+    line3 = "TRAN<<THI<BINH".ljust(30, "<")
+    return line1 + line2 + line3
+
+
+def test_lodging_passport_key_scanned_from_the_mrz(qtbot, make_kiosk):
+    kiosk = make_kiosk("lodging")
+    visit = ScriptedVisit(kiosk, waiter(qtbot))
+    visit.start("lodging_residence_notification")
+    visit.at(Stage.PRESENT)
+    scanner = kiosk.services.devices.scanner.impl.simulator
+    scanner.scan("IDVNM<<<<BROKEN<<<<")  # a misread zone: said so, nothing opened
+    present = kiosk.window.screens[Stage.PRESENT]
+    qtbot.waitUntil(lambda: bool(present.notice.text()), timeout=10000)
+    assert kiosk.controller.session.access is None
+    scanner.scan(_td1(load_identity("card-2024")))
+    qtbot.waitUntil(lambda: kiosk.controller.session.access is not None, timeout=10000)
+    assert kiosk.controller.session.access.mrz.document_number == "301000123"
+    kiosk.operator_panel.select("card-2024")
+    visit._read_card("reading")
+    visit.at(Stage.REVIEW)
+    draft = kiosk.controller.session.draft
+    assert draft.raw("guests[0].kind") == "foreigner"
+    assert draft.raw("guests[0].passport_number") == "301000123"

@@ -158,6 +158,11 @@ class Controller(QObject):
         """A QR payload from the camera or the serial scanner."""
         if self.stage is not Stage.PRESENT or self.session is None:
             return
+        if self.flows.lodging.is_mrz(self.session, text):  # a passport's MRZ, scanned
+            key = self.flows.lodging.mrz_from_scan(text)
+            if key is not None:
+                self._open_passport(key)
+            return
         from app.identity.qr_payload import QrPayloadError, parse_qr_payload
 
         try:
@@ -190,10 +195,13 @@ class Controller(QObject):
             return
         key = self.flows.lodging.passport_key(document_number, birth_date, expiry_date)
         if key is not None:
-            self.session.access = AccessInput("", mrz=key)
-            self.notice.emit("")
-            self.access_changed.emit()
-            self._maybe_read()
+            self._open_passport(key)
+
+    def _open_passport(self, key: Any) -> None:
+        self.session.access = AccessInput("", mrz=key)
+        self.notice.emit("")
+        self.access_changed.emit()
+        self._maybe_read()
 
     def passport_without_chip(self, document_number: str, birth_date: str, expiry_date: str,
                               nationality: str = "") -> None:

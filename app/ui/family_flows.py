@@ -256,6 +256,21 @@ class LodgingFlow(QObject):
             self.c.notice.emit(exc.message(self.c.lang))
             return None
 
+    @staticmethod
+    def is_mrz(session: Any, text: str) -> bool:
+        """A scanned code that is a passport's machine-readable zone, not a card's QR."""
+        return family_of(session) == "lodging" and "<<" in text and "|" not in text
+
+    def mrz_from_scan(self, text: str) -> Any:
+        """The MRZ key from the scanned zone (check digits verified), or None (shown)."""
+        from app.lodging.mrz import MrzError, mrz_key_from_text
+
+        try:
+            return mrz_key_from_text(text)
+        except MrzError as exc:
+            self.c.notice.emit(exc.message(self.c.lang))
+            return None
+
     def card_accepted(self, session: Any, turn: Any, access: Any, record: Any) -> None:
         """A passport chip was opened with the typed key: the guest is a foreigner."""
         if family_of(session) != "lodging" or access is None or access.mrz is None:
