@@ -48,6 +48,7 @@ class Services:
     endpoint: Any = None
     endpoint_url: str = ""
     trust_store: Path | None = None
+    online_verifier: Any = None  # the identity service's adapter (drivers.card.online)
     printer_available: bool = False
     started: list = field(default_factory=list)
 
@@ -65,6 +66,12 @@ def build_services(cfg: Config) -> Services:
     devs = device_registry.open_devices(cfg)
     services = Services(cfg, devs, catalog)
     services.trust_store = _trust_store(cfg)
+    if cfg["card.driver"] == "simulator":
+        # The police identity service ("C06") has no public test system: in simulator mode a
+        # simulated service vouches for the test signer. Real deployments plug their adapter in.
+        from drivers.card.virtual import test_online_verifier
+
+        services.online_verifier = test_online_verifier()
     services.printer_available = devs.printer.available
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
 

@@ -253,7 +253,8 @@ class Controller(QObject):
             keys = keys_from_identity(access.id_number, access.birth_date, access.issue_date,
                                       date.today())
         options = ReadOptions(face=self.session.procedure.needs_face,
-                              trust_store=self.services.trust_store)
+                              trust_store=self.services.trust_store,
+                              verifier=self.services.online_verifier)
         self.go(Stage.READING)
         card.read(keys, options)
 
