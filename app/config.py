@@ -264,6 +264,13 @@ def load(path: str | Path | None = None, *, simulate: bool = False,
             values[section]["driver"] = SIMULATOR
         values["sync"]["embedded_endpoint"] = True
         values["kiosk"]["operator_panel"] = True
+        # A demo establishment, so the lodging procedure can be submitted in simulator mode;
+        # a real one is always configured (the form refuses an empty establishment).
+        for key, demo in (("establishment_name", "Nhà nghỉ Giả Lập (simulator)"),
+                          ("establishment_address", "Số 1, Phường Hoàn Kiếm, Hà Nội"),
+                          ("registration_code", "SIM-0001")):
+            if not values["lodging"][key]:
+                values["lodging"][key] = demo
     for text in overrides:
         section, name, value = _parse_override(text)
         values[section][name] = _check(section, name, value)

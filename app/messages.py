@@ -47,6 +47,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "qr_card_mismatch": (
         "Mã QR và thẻ đặt trên đầu đọc không phải của cùng một người. Vui lòng dùng cùng một thẻ.",
         "The QR code and the card on the reader belong to different people. Use the same card."),
+    "qr_glare": (
+        "Mã QR bị chói. Hãy nghiêng thẻ một chút.",
+        "The QR code has glare on it. Tilt the card a little."),
+    "qr_too_far": (
+        "Hãy đưa thẻ lại gần camera hơn, vào trong khung.",
+        "Bring the card closer to the camera, inside the frame."),
+    "qr_unreadable": (
+        "Chưa đọc được mã QR. Hãy giữ yên thẻ trong khung.",
+        "The QR code cannot be read yet. Hold the card still inside the frame."),
     "bug": (
         "Đã có lỗi ngoài dự kiến. Vui lòng nhờ cán bộ hỗ trợ.",
         "Something unexpected went wrong. Please ask a member of staff."),

@@ -277,6 +277,14 @@ class Endpoint:
         return JSONResponse(await run_in_threadpool(self.store.stats))
 
     # -- open routes -----------------------------------------------------------------------------
+    async def lookup(self, request: Request) -> Response:
+        """Public: the receipt's QR code leads here. Status only, no personal data; the code
+        must look like a dossier code so the route cannot be used to probe anything else."""
+        code = request.path_params["code"]
+        if not CODE_RE.fullmatch(code):
+            raise ApiError(404, "not_found", "no dossier with this code")
+        return JSONResponse(await run_in_threadpool(self.store.lookup, code))
+
     async def health(self, request: Request) -> Response:
         return JSONResponse({"ok": True, "time": int(self.clock()), "db": self.store.dialect})
 
@@ -312,6 +320,7 @@ def create_app(store: Store, agency_tokens: list[str] | None = None, **kw: Any) 
         Route("/v1/dossiers/{id:int}", _wrap(ep.get_dossier), methods=["GET"]),
         Route("/v1/dossiers/{id:int}/status", _wrap(ep.set_status), methods=["POST"]),
         Route("/v1/stats", _wrap(ep.stats), methods=["GET"]),
+        Route("/v1/lookup/{code}", _wrap(ep.lookup), methods=["GET"]),
     ]
     from endpoint import heartbeat
 

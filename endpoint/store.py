@@ -189,6 +189,18 @@ class Store:
         return [{"idempotency_key": r[0], "dossier_code": r[1], "status": r[2],
                  "status_at": _iso(r[3])} for r in rows]
 
+    def lookup(self, dossier_code: str) -> dict[str, Any]:
+        """What anyone holding a receipt may see: the status, never the content."""
+        with self.tx() as cur:
+            cur.execute(self._q("SELECT dossier_code, procedure_id, status, status_at FROM "
+                                "dossiers WHERE dossier_code=%s ORDER BY id DESC LIMIT 1"),
+                        (dossier_code,))
+            row = cur.fetchone()
+        if row is None:
+            raise StoreError(404, "not_found", "no dossier with this code")
+        return {"dossier_code": row[0], "procedure_id": row[1], "status": row[2],
+                "status_at": _iso(row[3])}
+
     # -- agencies --------------------------------------------------------------------------------
     def list_dossiers(self, *, kiosk_id: str | None = None, status: str | None = None,
                       after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:

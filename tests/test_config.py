@@ -90,3 +90,10 @@ def test_cli_reports_a_bad_config_in_one_line(tmp_path):
     assert proc.stderr.strip().count("\n") == 0
     assert "kiosk.profile must be one of" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_simulator_mode_has_a_demo_establishment_but_production_does_not():
+    assert config.load(None, simulate=True)["lodging.registration_code"] == "SIM-0001"
+    assert config.load(None)["lodging.registration_code"] == ""
+    assert config.load(None, simulate=True, overrides=["lodging.registration_code=HN-42"])[
+        "lodging.registration_code"] == "HN-42"

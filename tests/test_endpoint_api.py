@@ -288,3 +288,22 @@ def test_a_rekeyed_kiosk_is_accepted_at_once(ep):
         assert c.post("/v1/dossiers/status", json={"idempotency_keys": []}).status_code == 200
     with kiosk(ep) as c:                       # and the old secret is refused
         assert c.post("/v1/dossiers/status", json={"idempotency_keys": []}).status_code == 401
+
+
+def test_public_lookup_shows_the_status_and_nothing_personal(ep):
+    it = item(payload={"guest": "Khách Bí Mật", "id_number": "001090012345"},
+              code="HS-261123-LOOKUP")
+    with kiosk(ep) as c:
+        r = c.post("/v1/dossiers", json=it, headers={"Idempotency-Key": it["idempotency_key"]})
+        assert r.status_code == 201, r.text
+    anyone = httpx.Client(base_url=ep.base_url, timeout=10)
+    with anyone:
+        found = anyone.get("/v1/lookup/HS-261123-LOOKUP")
+        missing = anyone.get("/v1/lookup/HS-261123-ZZZZZZ")
+        probe = anyone.get("/v1/lookup/' OR 1=1 --")
+    assert found.status_code == 200
+    assert found.json()["status"] == "received"
+    assert set(found.json()) == {"dossier_code", "procedure_id", "status", "status_at"}
+    assert "Bí Mật" not in found.text and "001090012345" not in found.text
+    assert missing.status_code == 404 and err(missing) == "not_found"
+    assert probe.status_code == 404

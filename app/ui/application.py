@@ -196,7 +196,9 @@ class KioskApplication:
             services.camera_worker.set_decoding(False)
             c.stage_changed.connect(
                 lambda st: services.camera_worker.set_decoding(st is Stage.PRESENT))
-            services.camera_worker.code_read.connect(lambda raw, text: c.on_qr_text(text))
+            services.camera_worker.code_read.connect(lambda raw, _text: c.on_camera_code(raw))
+            services.camera_worker.code_read.connect(lambda _raw, _text: preview.flash())
+            services.camera_worker.qr_hint.connect(c.on_camera_hint)
 
         screens = {
             Stage.ATTRACT: attract.AttractScreen(c),

@@ -25,7 +25,7 @@ class CardWorker(QObject):
     progress = Signal(str, int, int)  # step, done bytes, total bytes
     read_finished = Signal(object)  # CardReadResult
     read_failed = Signal(object)  # Exception (a CardError, or a bug)
-    _start_read = Signal(object, object)  # keys, options
+    _start_read = Signal(object, object, int)  # keys, options, read number
 
     def __init__(self, backend: Any) -> None:
         super().__init__()
@@ -33,6 +33,7 @@ class CardWorker(QObject):
         self._readers: list[str] = []
         self._card_reader: str | None = None
         self._cancel = threading.Event()
+        self._read_no = 0  # the latest read asked for; older reads' outcomes are dropped
         self._thread = QThread()
         self._thread.setObjectName("card-worker")
         self.moveToThread(self._thread)
@@ -63,11 +64,15 @@ class CardWorker(QObject):
 
     def read(self, keys: list, options: Any) -> None:
         """Start a read on the worker thread; the outcome arrives as read_finished/read_failed."""
+        self._cancel.set()  # a read still winding down stops at its next APDU
         self._cancel = threading.Event()
-        self._start_read.emit(keys, options)
+        self._read_no += 1
+        self._start_read.emit(keys, options, self._read_no)
 
     def cancel(self) -> None:
+        """Stop the read in progress; its outcome is no longer anyone's (the session ended)."""
         self._cancel.set()
+        self._read_no += 1
 
     # --- backend thread ---
     def _on_event(self, event: CardEvent) -> None:
@@ -92,8 +97,8 @@ class CardWorker(QObject):
         self.card_removed.emit(reader)
 
     # --- worker thread ---
-    @Slot(object, object)
-    def _read(self, keys: list, options: Any) -> None:
+    @Slot(object, object, int)
+    def _read(self, keys: list, options: Any, read_no: int) -> None:
         from drivers.card.interface import CardRemovedError
         from drivers.card.reading import read_document
 
@@ -110,9 +115,13 @@ class CardWorker(QObject):
                 progress=lambda p: self.progress.emit(p.step, p.done_bytes, p.total_bytes),
                 cancel=cancel)
         except Exception as exc:  # noqa: BLE001 - reported to the screen, typed or not
-            self.read_failed.emit(exc)
+            if read_no == self._read_no:
+                self.read_failed.emit(exc)
+            else:
+                log.info("outcome of a superseded read dropped (%s)", type(exc).__name__)
         else:
-            self.read_finished.emit(result)
+            if read_no == self._read_no:
+                self.read_finished.emit(result)
         finally:
             if connection is not None:
                 connection.close()

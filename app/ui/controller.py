@@ -135,6 +135,8 @@ class Controller(QObject):
             self.go(Stage.REVIEW)
             return
         self.go(Stage.PRESENT)
+        if self.services.camera_worker is not None:
+            self.services.camera_worker.rearm()  # a new turn reports the card in view again
         self.access_changed.emit()
         self._maybe_read()
 
@@ -154,6 +156,31 @@ class Controller(QObject):
             self._next_after_card()
 
     # ---------------------------------------------------------------- the key to the chip
+    def on_camera_code(self, raw: bytes) -> None:
+        """A code the camera decoded: its raw bytes are read as UTF-8 here, strictly, so a
+        non-UTF-8 or garbled payload is refused with its own words (never guessed)."""
+        if self.stage is not Stage.PRESENT or self.session is None:
+            return
+        from app.identity.qr_payload import QrPayloadError, decode_payload_bytes
+
+        try:
+            text = decode_payload_bytes(raw)
+        except QrPayloadError as exc:
+            self._qr_refused(exc.message(self.lang))
+            return
+        self.on_qr_text(text, Source.QR)
+
+    def on_camera_hint(self, hint: str) -> None:
+        """The camera sees a code it cannot read yet: say how to hold the card."""
+        if self.stage is Stage.PRESENT and self.session is not None and self.session.access is None:
+            self.notice.emit(messages.text(f"qr_{hint}", self.lang) if hint else "")
+
+    def _qr_refused(self, message: str) -> None:
+        self.notice.emit(message)
+        camera = self.services.camera_worker
+        if camera is not None:
+            camera.rearm()  # the same card still in view is read again once turned or moved
+
     def on_qr_text(self, text: str, source: Source = Source.QR) -> None:
         """A QR payload from the camera or the serial scanner."""
         if self.stage is not Stage.PRESENT or self.session is None:
@@ -168,7 +195,7 @@ class Controller(QObject):
         try:
             record = parse_qr_payload(text)
         except QrPayloadError as exc:
-            self.notice.emit(exc.message(self.lang))
+            self._qr_refused(exc.message(self.lang))
             return
         record.source = source
         self.session.access = AccessInput(record.id_number, record.birth_date, record.issue_date,
