@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from app import logs
@@ -106,6 +106,28 @@ class Session:
             if record.id_number and earlier.id_number == record.id_number:
                 return turn
         return None
+
+    def remove_person(self, role_id: str, index: int) -> None:
+        """Take out one person of a repeatable role (a guest added by mistake): their card turn
+        and what was read from it go, and the people after them move up one place, as in the
+        draft (FormDraft.remove_person)."""
+        self.draft.remove_person(role_id, index)
+
+        def moved(turn: CardTurn) -> CardTurn:
+            if turn.role_id == role_id and turn.index > index:
+                return replace(turn, index=turn.index - 1)
+            return turn
+
+        gone = [i for i, t in enumerate(self.turns) if t.role_id == role_id and t.index == index]
+        self.position -= sum(1 for i in gone if i < self.position)
+        self.turns = [moved(t) for i, t in enumerate(self.turns) if i not in gone]
+        kept = []
+        for turn, record in self.records:
+            if turn.role_id == role_id and turn.index == index:
+                record.wipe()
+            else:
+                kept.append((moved(turn), record))
+        self.records = kept
 
     @property
     def cards_done(self) -> bool:

@@ -97,3 +97,11 @@ def test_simulator_mode_has_a_demo_establishment_but_production_does_not():
     assert config.load(None)["lodging.registration_code"] == ""
     assert config.load(None, simulate=True, overrides=["lodging.registration_code=HN-42"])[
         "lodging.registration_code"] == "HN-42"
+
+
+def test_the_documented_example_file_is_current():
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "docs" / "kiosk.example.toml"
+    assert example.read_text(encoding="utf-8").strip() == config.render_defaults().strip(), \
+        "regenerate it: kiosk config defaults > docs/kiosk.example.toml"

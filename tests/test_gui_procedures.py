@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
 from app import config
 from app.identity.model import Source
@@ -461,3 +462,27 @@ def test_lodging_passport_key_scanned_from_the_mrz(qtbot, make_kiosk):
     draft = kiosk.controller.session.draft
     assert draft.raw("guests[0].kind") == "foreigner"
     assert draft.raw("guests[0].passport_number") == "301000123"
+
+
+def test_lodging_guest_added_by_mistake_is_removed(qtbot, make_kiosk):
+    kiosk = make_kiosk("lodging")
+    visit = ScriptedVisit(kiosk, waiter(qtbot))
+    visit.start("lodging_residence_notification")
+    visit.present_card("adult-2021")
+    visit.add_person()
+    visit.present_card("card-2024")
+    visit.at(Stage.REVIEW)
+    form = review_of(kiosk).form
+    assert form.findChild(QWidget, "remove:guest[1]") is not None
+    click(form, "remove:guest[0]")
+    visit.at(Stage.REVIEW)
+    form = review_of(kiosk).form
+    session = kiosk.controller.session
+    assert session.draft.count("guests") == 1
+    assert form.rows["guests[0].full_name"].editor.text() == load_identity("card-2024")[
+        "full_name"]
+    assert [(t.role_id, t.index) for t, _ in session.records] == [("guest", 0)]
+    assert session.records[0][1].id_number == load_identity("card-2024")["id_number"]
+    # the last person cannot be removed: no button any more
+    assert form.findChild(QWidget, "remove:guest[0]") is None
+    assert session.cards_done

@@ -149,6 +149,18 @@ class Controller(QObject):
         self.session_changed.emit()
         self._next_after_card()
 
+    def remove_person(self, role_id: str, index: int) -> None:
+        """A person of a repeatable role added by mistake: out of the form and the visit."""
+        if self.session is None:
+            return
+        try:
+            self.session.remove_person(role_id, index)
+        except KioskError as exc:
+            self.notice.emit(exc.message(self.lang))
+            return
+        self.session_changed.emit()
+        self.go(Stage.REVIEW)  # the form is built again without them
+
     def skip_card(self) -> None:
         if self.session is not None:
             self.session.skip()

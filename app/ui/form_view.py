@@ -147,6 +147,7 @@ class FieldRow:
 
 class FormView(QWidget):
     changed = Signal()
+    remove_requested = Signal(str, int)  # role, index: a repeated person to take out
 
     def __init__(self, draft, lang: str, source_text: Callable[[Source | None, str], str]) -> None:
         super().__init__()
@@ -165,6 +166,14 @@ class FormView(QWidget):
                 grid = QGridLayout(box)
                 grid.setColumnStretch(1, 1)
                 r = 0
+                if self._removable(section, index):
+                    remove = QPushButton(self.tr("Remove this person"))
+                    remove.setProperty("role", "secondary")
+                    remove.setObjectName(f"remove:{section.role}[{index}]")
+                    remove.clicked.connect(lambda _=False, role=section.role, i=index:
+                                           self.remove_requested.emit(role, i))
+                    grid.addWidget(remove, r, 0, 1, 4)
+                    r += 1
                 for fdef in section.fields:
                     if not fdef.ask and not fdef.sources:
                         continue  # filled by a lookup or the configuration, shown elsewhere
@@ -182,6 +191,14 @@ class FormView(QWidget):
                 self.boxes.append((box, section, index))
         outer.addStretch(1)
         self.refresh()
+
+    def _removable(self, section, index: int) -> bool:
+        """One remove button per person: on the first section of a repeated role, and only
+        while more than one person is in it (the form needs at least one)."""
+        if not section.repeated or not section.role:
+            return False
+        first = self.draft.procedure.sections_for_role(section.role)[0]
+        return first.id == section.id and self.draft.count(section) > 1
 
     def set_value(self, path: str, value: Any) -> None:
         try:

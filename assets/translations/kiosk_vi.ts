@@ -39,7 +39,8 @@
         <location filename="../../app/ui/screens/admin.py" line="259" />
         <source>%n reader(s) attached</source>
         <translation>
-            <numerusform>%n đầu đọc đang kết nối</numerusform></translation>
+            <numerusform>%n đầu đọc đang kết nối</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../app/ui/screens/admin.py" line="265" />
@@ -196,25 +197,29 @@
         <location filename="../../app/ui/screens/admin.py" line="435" />
         <source>%n second(s)</source>
         <translation>
-            <numerusform>%n giây</numerusform></translation>
+            <numerusform>%n giây</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location filename="../../app/ui/screens/admin.py" line="437" />
         <source>%n minute(s)</source>
         <translation>
-            <numerusform>%n phút</numerusform></translation>
+            <numerusform>%n phút</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location filename="../../app/ui/screens/admin.py" line="439" />
         <source>%n hour(s)</source>
         <translation>
-            <numerusform>%n giờ</numerusform></translation>
+            <numerusform>%n giờ</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location filename="../../app/ui/screens/admin.py" line="440" />
         <source>%n day(s)</source>
         <translation>
-            <numerusform>%n ngày</numerusform></translation>
+            <numerusform>%n ngày</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../app/ui/screens/admin.py" line="468" />
@@ -474,7 +479,12 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../app/ui/form_view.py" line="216" />
+        <location filename="../../app/ui/form_view.py" line="170" />
+        <source>Remove this person</source>
+        <translation>Xoá người này khỏi hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/form_view.py" line="233" />
         <source>Unlock (staff)</source>
         <translation>Mở khoá (cán bộ)</translation>
     </message>
@@ -543,7 +553,8 @@
         <location filename="../../app/ui/screens/lodging.py" line="147" />
         <source>%n guest(s) checked in to room %1. The police must be notified by %2; the kiosk sends it now.</source>
         <translation>
-            <numerusform>Đã nhận phòng %1 cho %n khách. Hạn thông báo lưu trú với công an: %2; ki-ốt đang gửi thông báo.</numerusform></translation>
+            <numerusform>Đã nhận phòng %1 cho %n khách. Hạn thông báo lưu trú với công an: %2; ki-ốt đang gửi thông báo.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -874,72 +885,72 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="110" />
+        <location filename="../../app/ui/screens/review.py" line="111" />
         <source>Please correct the fields marked in red.</source>
         <translation>Vui lòng sửa các ô được đánh dấu đỏ.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="119" />
+        <location filename="../../app/ui/screens/review.py" line="120" />
         <source>from the chip, verified</source>
         <translation>từ chip, đã xác thực</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="120" />
+        <location filename="../../app/ui/screens/review.py" line="121" />
         <source>from the chip</source>
         <translation>từ chip</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="121" />
+        <location filename="../../app/ui/screens/review.py" line="122" />
         <source>from the QR code, not yet confirmed by the chip</source>
         <translation>từ mã QR, chip chưa xác nhận</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="122" />
+        <location filename="../../app/ui/screens/review.py" line="123" />
         <source>from the QR code (scanner)</source>
         <translation>từ mã QR (máy quét)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="123" />
+        <location filename="../../app/ui/screens/review.py" line="124" />
         <source>looked up</source>
         <translation>tra cứu</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="124" />
+        <location filename="../../app/ui/screens/review.py" line="125" />
         <source>typed</source>
         <translation>đã nhập</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="124" />
+        <location filename="../../app/ui/screens/review.py" line="125" />
         <source>corrected by staff</source>
         <translation>cán bộ đã sửa</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="125" />
+        <location filename="../../app/ui/screens/review.py" line="126" />
         <source>from the kiosk's settings</source>
         <translation>theo cấu hình ki-ốt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="128" />
+        <location filename="../../app/ui/screens/review.py" line="129" />
         <source>Check your details</source>
         <translation>Kiểm tra thông tin</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="129" />
+        <location filename="../../app/ui/screens/review.py" line="130" />
         <source>Details from your card are locked. Fill in the remaining fields (marked *), then continue.</source>
         <translation>Thông tin từ thẻ đã được khoá. Hãy điền các ô còn lại (có dấu *), rồi bấm Tiếp tục.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="131" />
+        <location filename="../../app/ui/screens/review.py" line="132" />
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="132" />
+        <location filename="../../app/ui/screens/review.py" line="133" />
         <source>Continue</source>
         <translation>Tiếp tục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/review.py" line="135" />
+        <location filename="../../app/ui/screens/review.py" line="136" />
         <source>Add another person</source>
         <translation>Thêm người khác</translation>
     </message>

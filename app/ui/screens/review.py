@@ -59,6 +59,7 @@ class ReviewScreen(Screen):
         if self.form is not None:
             self._drop_form()
         self.form = FormView(session.draft, self.lang, self.source_text)
+        self.form.remove_requested.connect(self.controller.remove_person)
         self.form.changed.connect(self.deadline.refresh)
         self.page_layout.addWidget(self.form, 1)
         self.general_errors.clear()
