@@ -486,3 +486,27 @@ def test_lodging_guest_added_by_mistake_is_removed(qtbot, make_kiosk):
     # the last person cannot be removed: no button any more
     assert form.findChild(QWidget, "remove:guest[0]") is None
     assert session.cards_done
+
+
+def test_lodging_stay_is_marked_notified_when_delivery_comes_after_the_visit(qtbot, make_kiosk,
+                                                                             tmp_path):
+    from app.lodging.register import GuestRegister
+
+    kiosk = make_kiosk("lodging")
+    sync = kiosk.services.sync_service
+    qtbot.waitUntil(lambda: sync in kiosk.services.started)
+    sync.stop()  # offline: the notification waits in the outbox
+    visit = ScriptedVisit(kiosk, waiter(qtbot))
+    visit.start("lodging_residence_notification")
+    visit.present_card("adult-2021")
+    visit.fill_form()
+    code = visit.consent_and_submit()
+    register = GuestRegister(tmp_path / "guests.sqlite3")
+    qtbot.waitUntil(lambda: len(register.in_house()) == 1)
+    visit.finish()  # the receipt is gone before the notification is delivered
+    assert register.in_house()[0].notified_at is None
+    sync.start()
+    kiosk.services.outbox_worker.refresh()
+    qtbot.waitUntil(lambda: register.in_house()[0].notified_at is not None, timeout=20000)
+    assert kiosk.window.screens[Stage.ATTRACT].isVisible() or kiosk.controller.session is None
+    assert code

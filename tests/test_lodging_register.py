@@ -187,3 +187,21 @@ def test_foreign_guest_from_a_passport_chip():
     assert [p for p in draft.fields_to_ask(required_only=True) if p.startswith("guests")] == []
     apply_passport(draft, passport, index=1)  # another guest, added
     assert draft.people("guest") == 2
+
+
+def test_a_delivered_notification_marks_its_stays_whenever_it_arrives(tmp_path):
+    register = GuestRegister(tmp_path / "guests.sqlite3")
+    arrival = datetime(2026, 11, 23, 14, 0, tzinfo=VN_TZ)
+    stays = register.check_in("101", [Guest("Khách Một", id_number="001090012345"),
+                                      Guest("Khách Hai", id_number="079301000123")],
+                              arrival=arrival)
+    other = register.check_in("102", [Guest("Khách Ba", id_number="001190012345")],
+                              arrival=arrival)
+    assert register.mark_notified_by_reference("HS-261123-AAAAAA") == 0  # not attached yet
+    register.attach_reference([s.id for s in stays], "HS-261123-AAAAAA")
+    assert register.mark_notified_by_reference("HS-261123-AAAAAA") == 2
+    first = [register.get(s.id).notified_at for s in stays]
+    assert all(first)
+    assert register.mark_notified_by_reference("HS-261123-AAAAAA") == 2  # again: nothing moves
+    assert [register.get(s.id).notified_at for s in stays] == first
+    assert register.get(other[0].id).notified_at is None

@@ -187,6 +187,23 @@ class GuestRegister:
                              reason=draft.raw("stay.reason") or "",
                              group_name=draft.raw("stay.group_name") or "")
 
+    def attach_reference(self, stay_ids: list[int], reference: str) -> None:
+        """Remember which notification (the dossier code) covers these stays, so that its
+        delivery marks them notified whenever it happens (mark_notified_by_reference)."""
+        with closing(self._connect()) as db, db:
+            db.executemany("UPDATE stays SET notification_ref = ? WHERE id = ?",
+                           [(reference, i) for i in stay_ids])
+
+    def mark_notified_by_reference(self, reference: str, *, at: datetime | None = None) -> int:
+        """The notification `reference` was delivered: its stays not yet marked are notified
+        now (safe to call again). Returns how many stays it covers: 0 means none is registered
+        under it yet (the check-in write may still be on its way)."""
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE stays SET notified_at = ? WHERE notification_ref = ? AND "
+                       "notified_at IS NULL", (to_vn(at or self._clock()).isoformat(), reference))
+            return db.execute("SELECT COUNT(*) FROM stays WHERE notification_ref = ?",
+                              (reference,)).fetchone()[0]
+
     def check_out(self, stay_id: int, *, at: datetime | None = None) -> Stay:
         stay = self.get(stay_id)
         if stay.checked_out:

@@ -170,11 +170,13 @@ class LodgingFlow(QObject):
         super().__init__()
         self.c = controller
         self.reset()
-        controller.delivery_status.connect(self._delivery)
+        self._marked: set[str] = set()  # notifications whose stays are marked notified
+        self._marking: set[str] = set()  # being marked now, on a worker
+        if controller.services.outbox_worker is not None:
+            controller.services.outbox_worker.snapshot.connect(self.on_outbox_snapshot)
 
     def reset(self) -> None:
         self.stays: list = []  # this visit's stays once registered
-        self._notified = False
 
     def _register(self) -> Any:
         from app.lodging.register import register_from_config
@@ -195,7 +197,10 @@ class LodgingFlow(QObject):
 
         def work() -> list:
             try:
-                return self._register().check_in_from_draft(snapshot)
+                register = self._register()
+                stays = register.check_in_from_draft(snapshot)
+                register.attach_reference([st.id for st in stays], receipt.dossier_code)
+                return stays
             finally:
                 snapshot.wipe()
 
@@ -206,22 +211,35 @@ class LodgingFlow(QObject):
 
         run_in_background(work, done, self._failed)
 
-    def _delivery(self, state: str, agency_status: str) -> None:
-        """The notification reached the endpoint: the register records it as notified."""
-        if self._notified or not self.stays or state not in ("delivered", "accepted",
-                                                             "processing", "completed"):
+    def on_outbox_snapshot(self, items: list, counts: dict) -> None:
+        """Delivered lodging notifications mark their stays notified in the register, also
+        those delivered long after the visit ended (offline for hours, say)."""
+        done = self._marked | self._marking
+        codes = [i.dossier_code for i in items if i.state == "delivered"
+                 and i.dossier_code not in done and self._is_lodging(i.procedure_id)]
+        if not codes:
             return
-        self._notified = True
-        code = self.c.session.dossier_code if self.c.session else ""
-        ids = [s.id for s in self.stays]
+        self._marking.update(codes)
 
-        def work() -> None:
+        def work() -> list[str]:
             register = self._register()
-            for stay_id in ids:
-                register.mark_notified(stay_id, reference=code)
+            return [code for code in codes if register.mark_notified_by_reference(code)]
 
-        run_in_background(work, None, lambda exc: log.error(
-            "guest register: notification not recorded: %s", type(exc).__name__))
+        def finished(marked: list[str]) -> None:
+            self._marking.difference_update(codes)
+            self._marked.update(marked)  # the others are tried again on the next snapshot
+
+        def failed(exc: Exception) -> None:
+            self._marking.difference_update(codes)
+            log.error("guest register: notifications not recorded: %s", type(exc).__name__)
+
+        run_in_background(work, finished, failed)
+
+    def _is_lodging(self, procedure_id: str) -> bool:
+        try:
+            return self.c.services.catalog.get(procedure_id).family == "lodging"
+        except Exception:  # noqa: BLE001 - a procedure this kiosk no longer offers
+            return False
 
     # -- staff: the register -----------------------------------------------------------------
     def load_stays(self) -> None:
