@@ -15,9 +15,11 @@ import os
 import threading
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from app.procedures.vntime import local_text, now_vn
 
 from app.errors import KioskError
 from drivers.serial.interface import (PrinterError, ReceiptDocument, ReceiptPrinter,
@@ -25,22 +27,12 @@ from drivers.serial.interface import (PrinterError, ReceiptDocument, ReceiptPrin
 
 log = logging.getLogger(__name__)
 
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 JOURNAL_KINDS = ("receipt", "ticket", "test")
 
 
 def _when(value: datetime | str | None) -> str:
     """Local Vietnam time, dd/mm/yyyy HH:MM (aware times are converted; naive ones kept)."""
-    if value is None:
-        value = datetime.now(VIETNAM_TZ)
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is not None:
-        value = value.astimezone(VIETNAM_TZ)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return local_text(now_vn() if value is None else value)
 
 
 def receipt_for_submission(dossier_code: str, procedure_title_vi: str, procedure_title_en: str,

@@ -139,3 +139,22 @@ def test_missing_camera_leaves_the_kiosk_running(qtbot, tmp_path):
         assert app.controller.stage is Stage.ATTRACT
     finally:
         app.shutdown()
+
+
+def test_hand_scanner_gives_the_key_to_the_chip(qtbot, kiosk):
+    """The hospital desk's hand-held scanner (serial, on a pty) instead of the camera."""
+    from app.identity.model import Source
+    from app.ui.scripted import ScriptedVisit, click
+
+    visit = ScriptedVisit(kiosk, waiter(qtbot))
+    visit.start("hospital_bhyt_checkin")
+    visit.at(Stage.PRESENT)
+    qtbot.waitUntil(lambda: kiosk.services.scanner_worker.state == "ready")
+    kiosk.operator_panel.select("adult-2021")
+    click(kiosk.operator_panel, "simScanQr")
+    qtbot.waitUntil(lambda: kiosk.controller.session.access is not None, timeout=10000)
+    assert kiosk.controller.session.access.qr_record.source is Source.SCANNER
+    assert kiosk.controller.session.access.id_number == profile("adult-2021")["id_number"]
+    visit.present_card("adult-2021", via_qr=False)
+    review = kiosk.window.screens[Stage.REVIEW]
+    assert review.form.rows["patient.full_name"].editor.text() == profile("adult-2021")["full_name"]

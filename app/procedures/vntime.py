@@ -33,3 +33,23 @@ def now_vn() -> datetime:
 
 def today_vn() -> date:
     return now_vn().date()
+
+
+def local_text(value: object) -> str:
+    """A moment as people here read it: dd/mm/yyyy HH:MM in Vietnam time. Aware datetimes are
+    converted, naive ones taken as local; epoch seconds and ISO text are accepted; text that is
+    not a time is returned as it is; None gives ""."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        value = datetime.fromtimestamp(value, timezone.utc)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime):
+        return str(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(VN_TZ)
+    return value.strftime("%d/%m/%Y %H:%M")

@@ -1,63 +1,46 @@
 """Workers for the serial devices: the hand-held scanner's reading loop and the printer's jobs.
 
-The scanner loop reads codes with a short timeout so it can stop quickly, and when the device
-goes away it keeps looking for it (the driver's locator finds it again, under the same or a
-new port name) without restarting the kiosk. Printing goes through the print journal, so a
+The scanner's reading loop is the driver's ScannerWatcher: it reads with a short timeout so it
+can stop quickly, and when the device goes away it keeps looking for it (under the same or a new
+port name) without restarting the kiosk. Printing goes through the print journal, so a
 receipt that failed to print stays available for a reprint from the admin view.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from drivers.serial.interface import SerialDeviceError
-
 log = logging.getLogger(__name__)
 
-READ_SLICE = 0.2  # seconds a read waits before checking whether to stop
-RETRY_MAX = 5.0  # seconds between attempts to find an unplugged scanner, at most
 
+class ScannerWorker(QObject):
+    """Qt face of the driver's ScannerWatcher (its own thread: reads, and finds an unplugged
+    scanner again): codes and states arrive here as queued signals."""
 
-class ScannerWorker(QThread):
     code_read = Signal(bytes, str)  # raw bytes, best-effort text
     state_changed = Signal(str)  # "ready" / "unavailable"
 
     def __init__(self, scanner: Any) -> None:
         super().__init__()
-        self.setObjectName("scanner-worker")
-        self.scanner = scanner
-        self._stop = threading.Event()
+        from drivers.serial.hotplug import ScannerWatcher
+
         self.state = "starting"
+        self.watcher = ScannerWatcher(
+            scanner, lambda scan: self.code_read.emit(scan.raw, scan.text or ""),
+            self._on_state)
 
-    def _set_state(self, state: str) -> None:
-        if state != self.state:
-            self.state = state
-            self.state_changed.emit(state)
+    def _on_state(self, connected: bool, _port: str | None) -> None:
+        self.state = "ready" if connected else "unavailable"
+        self.state_changed.emit(self.state)
 
-    def run(self) -> None:
-        backoff = 0.2
-        while not self._stop.is_set():
-            try:
-                scan = self.scanner.read_scan(READ_SLICE)
-            except SerialDeviceError as exc:
-                self._set_state("unavailable")
-                log.info("scanner unavailable (%s); looking for it again", exc.reason)
-                self._stop.wait(backoff)
-                backoff = min(RETRY_MAX, backoff * 2)
-                continue
-            backoff = 0.2
-            self._set_state("ready")
-            if scan is not None:
-                self.code_read.emit(scan.raw, scan.text or "")
-        self.scanner.close()
+    def start(self) -> None:
+        self.watcher.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self.wait(2000)
+        self.watcher.stop()
 
 
 class PrinterWorker(QObject):

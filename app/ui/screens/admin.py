@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
 import shiboken6
 
 from app import messages
+from app.procedures.vntime import local_text
 from app.ui.screens.base import button, label
 from app.ui.tasks import run_in_background
 
 COLUMNS = ("dossier_code", "procedure_id", "state", "agency_status", "attempts", "created_at",
            "deadline", "last_error")
 JOURNAL_COLUMNS = ("created_at", "kind", "state", "reason", "attempts", "id")
-VN_TZ = timezone(timedelta(hours=7))
 ROW_PX = 52  # table rows are touch targets too (>= 9 mm)
 RETRYABLE = ("held", "rejected")
 
@@ -46,18 +46,7 @@ QLabel[role="section"] { font-size: 24px; font-weight: bold; }
 
 
 def _local(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)):
-        value = datetime.fromtimestamp(value, timezone.utc)
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is not None:
-        value = value.astimezone(VN_TZ)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return local_text(value)
 
 
 def _table(columns: int, name: str) -> QTableWidget:
