@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.postgres",
     "tests.fixtures.endpoint",
     "tests.fixtures.serial_pty",
+    "tests.fixtures.kiosk",
 ]

@@ -13,30 +13,15 @@ import logging
 import sqlite3
 from pathlib import Path
 
-import pytest
 
 from app import config, logs
 from app.session import Stage
+from tests.fixtures.kiosk import waiter
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "assets" / "simulator" / "cards"
 
 
-@pytest.fixture
-def kiosk(qtbot, tmp_path):
-    from app.ui.application import KioskApplication
-
-    cfg = config.load(None, simulate=True, overrides=[
-        f"kiosk.data_dir={tmp_path}", "kiosk.profile=hospital", "sync.interval_seconds=1"])
-    app = KioskApplication(cfg)
-    qtbot.addWidget(app.window)
-    app.show()
-    yield app
-    app.shutdown()
-
-
-def waiter(qtbot):
-    return lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
 
 
 def profile(name: str) -> dict:

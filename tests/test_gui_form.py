@@ -15,26 +15,12 @@ from app import config, messages
 from app.session import Stage
 from app.ui import operator_check
 from app.ui.keyboard import apply_mark, apply_tone, last_word, tone_position
-from app.ui.scripted import ScriptedVisit, click, find, load_identity, type_text
+from app.ui.scripted import ScriptedVisit, click, load_identity, type_text
+from tests.fixtures.kiosk import waiter
 
 CARDS = Path(__file__).resolve().parent.parent / "assets" / "simulator" / "cards"
 
 
-@pytest.fixture
-def kiosk(qtbot, tmp_path):
-    from app.ui.application import KioskApplication
-
-    cfg = config.load(None, simulate=True, overrides=[
-        f"kiosk.data_dir={tmp_path}", "kiosk.profile=hospital", "sync.interval_seconds=1"])
-    app = KioskApplication(cfg)
-    qtbot.addWidget(app.window)
-    app.show()
-    yield app
-    app.shutdown()
-
-
-def waiter(qtbot):
-    return lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
 
 
 def at_review(qtbot, kiosk, profile="adult-2021"):
