@@ -111,3 +111,19 @@ def for_exception(exc: BaseException, lang: str) -> str:
         log.warning("no message for error reason %s", reason)
     log.error("unexpected error: %s", type(exc).__name__)
     return text("bug", lang)
+
+
+# What the agencies say about a dossier (the endpoint's statuses), for the receipt and staff.
+_AGENCY_STATUS: dict[str, tuple[str, str]] = {
+    "received": ("cơ quan đã tiếp nhận", "received by the agency"),
+    "processing": ("đang xử lý", "being processed"),
+    "needs_info": ("cần bổ sung thông tin", "more information needed"),
+    "completed": ("đã giải quyết xong", "completed"),
+    "returned": ("bị trả lại", "returned"),
+}
+
+
+def agency_status_text(status: str, lang: str) -> str:
+    """An agency status in words; a status this kiosk does not know yet is shown as sent."""
+    vi, en = _AGENCY_STATUS.get(status, (status, status))
+    return vi if lang == "vi" else en

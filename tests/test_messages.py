@@ -45,3 +45,13 @@ def test_driver_errors_with_their_own_words_use_them():
     assert messages.for_exception(exc, "vi") == exc.vi
     assert messages.for_exception(exc, "en") == exc.en
     assert messages.known(exc.reason)
+
+
+def test_agency_statuses_in_words():
+    from endpoint.store import STATUSES
+
+    for status in STATUSES:
+        assert messages.agency_status_text(status, "vi") != status
+        assert messages.agency_status_text(status, "en")
+    assert messages.agency_status_text("received", "vi") == "cơ quan đã tiếp nhận"
+    assert messages.agency_status_text("something_new", "en") == "something_new"

@@ -26,380 +26,405 @@
 <context>
     <name>AdminView</name>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="254" />
+        <location filename="../../app/ui/screens/admin.py" line="243" />
         <source>ready</source>
         <translation>sẵn sàng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="254" />
+        <location filename="../../app/ui/screens/admin.py" line="243" />
         <source>unavailable: %s</source>
         <translation>không dùng được: %s</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="259" />
+        <location filename="../../app/ui/screens/admin.py" line="248" />
         <source>%n reader(s) attached</source>
         <translation>
             <numerusform>%n đầu đọc đang kết nối</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="265" />
+        <location filename="../../app/ui/screens/admin.py" line="254" />
         <source>out of paper</source>
         <translation>hết giấy</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="265" />
+        <location filename="../../app/ui/screens/admin.py" line="254" />
         <source>paper near end</source>
         <translation>sắp hết giấy</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="266" />
+        <location filename="../../app/ui/screens/admin.py" line="255" />
         <source>cover open</source>
         <translation>nắp đang mở</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="266" />
-        <location filename="../../app/ui/screens/admin.py" line="299" />
+        <location filename="../../app/ui/screens/admin.py" line="255" />
+        <location filename="../../app/ui/screens/admin.py" line="288" />
         <source>offline</source>
         <translation>mất kết nối</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="267" />
+        <location filename="../../app/ui/screens/admin.py" line="256" />
         <source>printer fault</source>
         <translation>máy in bị lỗi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="272" />
+        <location filename="../../app/ui/screens/admin.py" line="261" />
         <source>Printer: not in use</source>
         <translation>Máy in: không sử dụng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="274" />
+        <location filename="../../app/ui/screens/admin.py" line="263" />
         <source>Printer: checking…</source>
         <translation>Máy in: đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="276" />
+        <location filename="../../app/ui/screens/admin.py" line="265" />
         <source>Printer: not responding</source>
         <translation>Máy in: không phản hồi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="280" />
+        <location filename="../../app/ui/screens/admin.py" line="269" />
         <source>Printer: ready</source>
         <translation>Máy in: sẵn sàng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="281" />
+        <location filename="../../app/ui/screens/admin.py" line="270" />
         <source>Printer: %s</source>
         <translation>Máy in: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="283" />
+        <location filename="../../app/ui/screens/admin.py" line="272" />
         <source>Printer: not checked yet</source>
         <translation>Máy in: chưa kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="288" />
+        <location filename="../../app/ui/screens/admin.py" line="277" />
         <source>reachable</source>
         <translation>kết nối được</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="288" />
+        <location filename="../../app/ui/screens/admin.py" line="277" />
         <source>not reachable</source>
         <translation>không kết nối được</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="289" />
+        <location filename="../../app/ui/screens/admin.py" line="278" />
         <source>checking…</source>
         <translation>đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="289" />
+        <location filename="../../app/ui/screens/admin.py" line="278" />
         <source>unknown</source>
         <translation>chưa rõ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="290" />
+        <location filename="../../app/ui/screens/admin.py" line="279" />
         <source>Endpoint %1: %2</source>
         <translation>Máy chủ tiếp nhận %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="294" />
+        <location filename="../../app/ui/screens/admin.py" line="283" />
         <source>Last sync: not yet</source>
         <translation>Đồng bộ gần nhất: chưa có</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="296" />
+        <location filename="../../app/ui/screens/admin.py" line="285" />
         <source>Last sync: %s</source>
         <translation>Đồng bộ gần nhất: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="305" />
+        <location filename="../../app/ui/screens/admin.py" line="294" />
         <source>Heartbeat: off</source>
         <translation>Báo trạng thái: tắt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="307" />
+        <location filename="../../app/ui/screens/admin.py" line="296" />
         <source>Heartbeat: last sent %s</source>
         <translation>Báo trạng thái: gửi lần cuối %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="309" />
+        <location filename="../../app/ui/screens/admin.py" line="298" />
         <source>Heartbeat: not sent yet</source>
         <translation>Báo trạng thái: chưa gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="322" />
+        <location filename="../../app/ui/screens/admin.py" line="311" />
         <source>Spoken prompts: a Vietnamese voice is ready (%s)</source>
         <translation>Hướng dẫn bằng giọng nói: đã có giọng tiếng Việt (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="323" />
+        <location filename="../../app/ui/screens/admin.py" line="312" />
         <source>Spoken prompts off: no Vietnamese voice is installed</source>
         <translation>Không có hướng dẫn bằng giọng nói: chưa cài giọng tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="324" />
+        <location filename="../../app/ui/screens/admin.py" line="313" />
         <source>Spoken prompts off: no speech engine (%s)</source>
         <translation>Không có hướng dẫn bằng giọng nói: không có bộ đọc (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="325" />
+        <location filename="../../app/ui/screens/admin.py" line="314" />
         <source>Spoken prompts off: Qt TextToSpeech cannot load (%s)</source>
         <translation>Không có hướng dẫn bằng giọng nói: không nạp được Qt TextToSpeech (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="327" />
+        <location filename="../../app/ui/screens/admin.py" line="316" />
         <source>Spoken prompts turned off in the configuration</source>
         <translation>Hướng dẫn bằng giọng nói đã tắt trong cấu hình</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="418" />
+        <location filename="../../app/ui/screens/admin.py" line="410" />
+        <source>waiting to be sent</source>
+        <translation>chờ gửi</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="410" />
+        <source>sending</source>
+        <translation>đang gửi</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="411" />
+        <source>delivered</source>
+        <translation>đã gửi tới cơ quan</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="411" />
+        <source>rejected</source>
+        <translation>bị từ chối</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="412" />
+        <source>held for staff</source>
+        <translation>chờ cán bộ xử lý</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="424" />
         <source>No dossier is waiting to be sent</source>
         <translation>Không có hồ sơ nào đang chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="419" />
+        <location filename="../../app/ui/screens/admin.py" line="425" />
         <source>Oldest dossier waiting: %s</source>
         <translation>Hồ sơ chờ lâu nhất: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="425" />
+        <location filename="../../app/ui/screens/admin.py" line="431" />
         <source>%1: deadline PASSED at %2</source>
         <translation>%1: ĐÃ QUÁ HẠN lúc %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="427" />
+        <location filename="../../app/ui/screens/admin.py" line="433" />
         <source>%1: deadline at %2, in %3</source>
         <translation>%1: hạn lúc %2, còn %3</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="435" />
+        <location filename="../../app/ui/screens/admin.py" line="441" />
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n giây</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="437" />
+        <location filename="../../app/ui/screens/admin.py" line="443" />
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n phút</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="439" />
+        <location filename="../../app/ui/screens/admin.py" line="445" />
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n giờ</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="440" />
+        <location filename="../../app/ui/screens/admin.py" line="446" />
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n ngày</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="468" />
+        <location filename="../../app/ui/screens/admin.py" line="474" />
         <source>%s is queued to be sent again</source>
         <translation>%s đã được xếp để gửi lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="514" />
+        <location filename="../../app/ui/screens/admin.py" line="520" />
         <source>Printing…</source>
         <translation>Đang in…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="518" />
+        <location filename="../../app/ui/screens/admin.py" line="524" />
         <source>Printed</source>
         <translation>Đã in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="527" />
+        <location filename="../../app/ui/screens/admin.py" line="533" />
         <source>Folder for the bundle</source>
         <translation>Thư mục lưu gói chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="547" />
+        <location filename="../../app/ui/screens/admin.py" line="553" />
         <source>Creating the bundle…</source>
         <translation>Đang tạo gói chẩn đoán…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="554" />
+        <location filename="../../app/ui/screens/admin.py" line="560" />
         <source>Saved: %s</source>
         <translation>Đã lưu: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="560" />
+        <location filename="../../app/ui/screens/admin.py" line="566" />
         <source>The bundle could not be written: %s</source>
         <translation>Không ghi được gói chẩn đoán: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="573" />
+        <location filename="../../app/ui/screens/admin.py" line="579" />
         <source>Administration</source>
         <translation>Quản trị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="574" />
+        <location filename="../../app/ui/screens/admin.py" line="580" />
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="574" />
+        <location filename="../../app/ui/screens/admin.py" line="580" />
         <source>Outbox</source>
         <translation>Hàng đợi gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="574" />
+        <location filename="../../app/ui/screens/admin.py" line="580" />
         <source>Printing</source>
         <translation>In ấn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="575" />
+        <location filename="../../app/ui/screens/admin.py" line="581" />
         <source>Diagnostics</source>
         <translation>Chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="577" />
+        <location filename="../../app/ui/screens/admin.py" line="583" />
         <source>Devices</source>
         <translation>Thiết bị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="578" />
+        <location filename="../../app/ui/screens/admin.py" line="584" />
         <source>Network</source>
         <translation>Mạng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="580" />
+        <location filename="../../app/ui/screens/admin.py" line="586" />
         <source>Dossier</source>
         <translation>Hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="580" />
+        <location filename="../../app/ui/screens/admin.py" line="586" />
         <source>Procedure</source>
         <translation>Thủ tục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="580" />
-        <location filename="../../app/ui/screens/admin.py" line="583" />
+        <location filename="../../app/ui/screens/admin.py" line="586" />
+        <location filename="../../app/ui/screens/admin.py" line="589" />
         <source>State</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="580" />
+        <location filename="../../app/ui/screens/admin.py" line="586" />
         <source>Agency status</source>
         <translation>Trạng thái tại cơ quan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="581" />
-        <location filename="../../app/ui/screens/admin.py" line="584" />
+        <location filename="../../app/ui/screens/admin.py" line="587" />
+        <location filename="../../app/ui/screens/admin.py" line="590" />
         <source>Attempts</source>
         <translation>Số lần gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="581" />
+        <location filename="../../app/ui/screens/admin.py" line="587" />
         <source>Created</source>
         <translation>Tạo lúc</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="581" />
+        <location filename="../../app/ui/screens/admin.py" line="587" />
         <source>Last error</source>
         <translation>Lỗi gần nhất</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="581" />
+        <location filename="../../app/ui/screens/admin.py" line="587" />
         <source>Deadline</source>
         <translation>Hạn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="583" />
+        <location filename="../../app/ui/screens/admin.py" line="589" />
         <source>Time</source>
         <translation>Thời gian</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="583" />
+        <location filename="../../app/ui/screens/admin.py" line="589" />
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="583" />
+        <location filename="../../app/ui/screens/admin.py" line="589" />
         <source>Reason</source>
         <translation>Lý do</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="584" />
+        <location filename="../../app/ui/screens/admin.py" line="590" />
         <source>Entry</source>
         <translation>Mục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="585" />
+        <location filename="../../app/ui/screens/admin.py" line="591" />
         <source>Receipts and tickets printed or attempted, newest first. Select one to print it again.</source>
         <translation>Biên nhận và phiếu đã in hoặc in lỗi, mới nhất ở trên. Chọn một mục để in lại.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="587" />
+        <location filename="../../app/ui/screens/admin.py" line="593" />
         <source>A zip file for support: versions, settings without secrets, device states, outbox counts and the logs. It holds no personal data.</source>
         <translation>Tệp zip gửi bộ phận hỗ trợ: phiên bản, cấu hình (đã che thông tin bí mật), trạng thái thiết bị, số lượng hồ sơ trong hàng đợi và nhật ký. Không chứa dữ liệu cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="590" />
+        <location filename="../../app/ui/screens/admin.py" line="596" />
         <source>Check devices</source>
         <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="591" />
+        <location filename="../../app/ui/screens/admin.py" line="597" />
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="592" />
+        <location filename="../../app/ui/screens/admin.py" line="598" />
         <source>Send again</source>
         <translation>Gửi lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="593" />
+        <location filename="../../app/ui/screens/admin.py" line="599" />
         <source>Reprint</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="594" />
+        <location filename="../../app/ui/screens/admin.py" line="600" />
         <source>Choose folder</source>
         <translation>Chọn thư mục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="595" />
+        <location filename="../../app/ui/screens/admin.py" line="601" />
         <source>Create diagnostic bundle</source>
         <translation>Tạo gói chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="596" />
+        <location filename="../../app/ui/screens/admin.py" line="602" />
         <source>Exit kiosk</source>
         <translation>Thoát chế độ ki-ốt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="597" />
+        <location filename="../../app/ui/screens/admin.py" line="603" />
         <source>Close</source>
         <translation>Đóng</translation>
     </message>

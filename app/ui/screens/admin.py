@@ -29,7 +29,7 @@ import shiboken6
 
 from app import messages
 from app.procedures.vntime import local_text
-from app.ui.screens.base import button, label
+from app.ui.screens.base import button, label, pick
 from app.ui.tasks import run_in_background
 
 COLUMNS = ("dossier_code", "procedure_id", "state", "agency_status", "attempts", "created_at",
@@ -395,10 +395,29 @@ class AdminView(QWidget):
                 value = getattr(item, col, "")
                 if isinstance(value, datetime):
                     value = _local(value)
+                elif col == "state":
+                    value = self._state_word(value)
+                elif col == "procedure_id":
+                    value = self._procedure_title(value)
+                elif col == "agency_status" and value:
+                    value = messages.agency_status_text(value, self.lang)
                 self.table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
             if item.dossier_code == selected:
                 self.table.selectRow(r)
-        self.counts.setText(" · ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+        self.counts.setText(" · ".join(f"{self._state_word(k)}: {v}"
+                                       for k, v in sorted(counts.items())))
+
+    def _state_word(self, state: str) -> str:
+        """The outbox state in the staff's language (the code stays in the diagnostics)."""
+        return {"queued": self.tr("waiting to be sent"), "sending": self.tr("sending"),
+                "delivered": self.tr("delivered"), "rejected": self.tr("rejected"),
+                "held": self.tr("held for staff")}.get(state, state)
+
+    def _procedure_title(self, procedure_id: str) -> str:
+        try:
+            return pick(self.services.catalog.get(procedure_id).title, self.lang)
+        except Exception:  # noqa: BLE001 - a procedure this kiosk no longer offers: its id
+            return procedure_id
         self._selection_changed()
 
     def show_health(self, health: dict) -> None:

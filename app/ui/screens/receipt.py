@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout
 
+from app import messages
 from app.ui.screens.base import Screen, button, label, pick
 
 
@@ -111,5 +112,5 @@ class ReceiptScreen(Screen):
         }
         text = words.get(self._state, words["queued"]) if self.receipt is not None else ""
         if self._agency:
-            text += " · " + self._agency
+            text += " · " + messages.agency_status_text(self._agency, self.lang)
         self.status.setText(text)
