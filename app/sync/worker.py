@@ -143,8 +143,8 @@ class SyncService:
         return bool(self._thread and self._thread.is_alive())
 
     def _emit(self, fn: Callable | None, value: object) -> None:
-        if fn is None:
-            return
+        if fn is None or self._stop.is_set():
+            return  # stopping: whoever listened (a closing window) may already be gone
         try:
             fn(value)
         except Exception:  # a broken callback must not stop deliveries

@@ -301,6 +301,8 @@ class KioskApplication:
             s.sync_bridge.report.disconnect(self._on_sync_report)
         if self.controller is not None and self.controller.session is not None:
             self.controller.end_session()
+        if s.sync_service is not None and s.sync_service not in s.started:
+            s.sync_service.stop()  # started late (outbox opened during shutdown), or never
         for worker in reversed(s.started):
             try:
                 worker.stop()
