@@ -9,7 +9,14 @@
     samples, Shift-JIS / GB2312), equal the expected text.
 
 Single-threaded (cv2.setNumThreads(1)), one fresh decoder per image (no frame-to-frame memory:
-each frame is judged alone; "rate_within_3_frames" adds two more frames of a missed card).
+each frame is judged alone; "rate_within_3_frames" adds two more frames of a missed card, each
+re-rendered from scratch: new position, new glare spot anywhere on the code).
+"held_card": the card held in a hand in front of the 15 fps camera, as the kiosk decodes it:
+one decoder (its frame-to-frame memory on) over consecutive frames of the same card
+(synthetic.card_sequence: frame 0 is the single frame above; then the same card and
+conditions, drifting 0.5-2.5 px and 0-0.5 degrees per frame with ~1 px tremor, the glare spot
+drifting 0.04-0.12 QR widths per frame, new sensor noise each frame); rate within 3, 5 and 10
+frames, and the CPU time per decoded frame over all frames this measure decodes.
 Times: wall clock (median_ms, p95_ms) and this thread's CPU time ("cpu"), which is the one-core
 cost even when other processes load the machine; the speed targets are checked on CPU time.
 Prints exactly one JSON object.
@@ -35,6 +42,8 @@ sys.path.insert(0, str(REPO))
 
 from drivers.camera.qr_decode import CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder  # noqa: E402
 from drivers.camera.synthetic import random_cccd_payload, render_card_frame  # noqa: E402
+
+HELD_FRAMES = (3, 5, 10)
 
 BENCH_DIR = REPO.parent / "shared" / "bench" / "qr"
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
@@ -79,6 +88,33 @@ def later_frame(i: int, k: int) -> np.ndarray:
         payload, cond, s = _SPECS[i]
         _LATER[(i, k)] = render_card_frame(payload, seed=s + 7919 * k, **cond)
     return _LATER[(i, k)]
+
+
+def held_card(config, gen, fails: list[int], first_cpu: list[float]) -> dict:
+    """The kiosk's measure: a card held in front of the camera for up to 10 frames (2/3 s at
+    15 fps), one decoder over its consecutive frames. Cards read in their first frame count as
+    read there (their first frame is the single frame measured above)."""
+    missed = set(fails)
+    read_at: dict[int, int] = {i: 0 for i in range(len(gen)) if i not in missed}
+    cpu = list(first_cpu)
+    for i in fails:
+        payload, cond, s = _SPECS[i]
+        dec = QrDecoder(config)
+        for k in range(max(HELD_FRAMES)):
+            frame = gen[i][0] if k == 0 else render_card_frame(payload, seed=s, frame=k, **cond)
+            c = time.thread_time()
+            codes = dec.decode(frame)
+            ms = (time.thread_time() - c) * 1000
+            if k:
+                cpu.append(ms)
+            if any(x.raw == gen[i][1] for x in codes):
+                read_at[i] = k
+                break
+    out = {f"rate_within_{n}_frames": round(sum(k < n for k in read_at.values()) / len(gen), 4)
+           for n in HELD_FRAMES}
+    out["cpu_all_frames"] = cpu_summary(cpu)
+    out["missed"] = sorted(set(range(len(gen))) - set(read_at))[:40]
+    return out
 
 
 def photo_set(root: Path) -> list[tuple[np.ndarray, str, str]]:
@@ -184,6 +220,7 @@ def run_config(name: str, gen, photos) -> dict:
                 later += 1
                 break
     result["generated"]["rate_within_3_frames"] = round((ok + later) / len(gen), 4)
+    result["generated"]["held_card"] = held_card(config, gen, fails, cpu)
     result["generated"]["by_condition"] = by_condition(gen, set(fails))
     times, cpu, ok, missed = [], [], 0, []
     for img, expected, rel in photos:
@@ -233,6 +270,8 @@ def main() -> int:
         out["shipped_meets_targets"] = {
             "generated_rate_per_frame": g["rate"] >= 0.99,
             "generated_rate_within_3_frames": g["rate_within_3_frames"] >= 0.99,
+            "generated_rate_held_card_10_frames":
+                g["held_card"]["rate_within_10_frames"] >= 0.99,
             "photo_rate": (p.get("rate") or 0) >= 0.95 if p else None,
             # on one core: CPU time per frame (wall-clock medians/p95 are reported beside it)
             "median_ms": g["cpu"]["median_ms"] < 10,

@@ -57,7 +57,7 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
                       module_px: float = 4, rotation: float = 0, perspective: float = 0,
                       blur: float = 0, noise: float = 0, glare: float = 0, contrast: float = 1,
                       jpeg_quality: int | None = None, seed: int | None = None,
-                      error: str = "m") -> np.ndarray:
+                      error: str = "m", frame: int = 0) -> np.ndarray:
     """A BGR frame of `size` (width, height) showing a card with the payload's QR.
 
     module_px: pixels per QR module before perspective (the card is drawn at that scale and
@@ -66,8 +66,11 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
     Gaussian sigma in pixels. noise: Gaussian sigma in grey levels. glare: 0-1, strength of a bright spot over the QR (additive, up to
     255 at its centre: from ~0.6 it saturates modules). contrast: 1 keeps, below 1 washes out.
     jpeg_quality: re-encode as JPEG at that quality. seed: makes the frame reproducible.
+    frame: the k-th frame (15 fps) of the same card held in a hand (see card_sequence): frame 0
+    is exactly the frame without it; later ones move the card and the glare spot a little.
     """
     rng = np.random.default_rng(seed)
+    hand = _HandMotion(seed, frame)
     w, h = size
     modules = qr_matrix(payload, error)
     n = modules.shape[0] + 2 * QUIET_ZONE
@@ -85,7 +88,7 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
     src = np.float32([[0, 0], [cw, 0], [cw, ch], [0, ch]])
     qc = np.float32([ox + q_px / 2, oy + q_px / 2])
     pts = src - qc
-    a = math.radians(rotation)
+    a = math.radians(rotation + hand.rotation)
     rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
     pts = pts @ rot.T
     if perspective:
@@ -97,14 +100,14 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
     lo, hi = qdst.min(axis=0), qdst.max(axis=0)
     room = np.maximum(np.float32([w, h]) - (hi - lo), 0)
     offset = -lo + room * rng.uniform(0.25, 0.75, 2).astype(np.float32)
-    dst = (pts + offset).astype(np.float32)
+    dst = (pts + offset + hand.shift).astype(np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
 
     background = np.empty((h, w, 3), np.uint8)
     background[:] = rng.integers(40, 110, 3, dtype=np.uint8)
-    frame = cv2.warpPerspective(card, m, (w, h), dst=background, flags=cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_TRANSPARENT)
-    img = frame.astype(np.float32)
+    warped = cv2.warpPerspective(card, m, (w, h), dst=background, flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_TRANSPARENT)
+    img = warped.astype(np.float32)
 
     if glare > 0:
         qc = np.array([[ox + q_px / 2, oy + q_px / 2]], np.float32)[None]
@@ -112,6 +115,7 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
         r = q_px * rng.uniform(0.25, 0.5)
         gx += rng.uniform(-0.3, 0.3) * q_px
         gy += rng.uniform(-0.3, 0.3) * q_px
+        gx, gy = gx + hand.glare[0] * q_px, gy + hand.glare[1] * q_px
         # Only a window of 3 radii around the spot: exp() over the whole frame is slow.
         x0, x1 = int(max(0, gx - 3 * r)), int(min(w, gx + 3 * r))
         y0, y1 = int(max(0, gy - 3 * r)), int(min(h, gy + 3 * r))
@@ -125,7 +129,8 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
         img = cv2.GaussianBlur(img, (0, 0), blur)
     if noise > 0:
         grain = np.empty(img.shape, np.float32)
-        cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
+        noise_seed = int(rng.integers(0, 2**31 - 1))
+        cv2.setRNGSeed(hand.noise_seed if frame else noise_seed)
         cv2.randn(grain, 0.0, float(noise))  # numpy's normal() is ~5x slower at this size
         img += grain
     out = np.clip(img, 0, 255).astype(np.uint8)
@@ -133,6 +138,38 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)])
         out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
     return out
+
+
+class _HandMotion:
+    """How a card held in front of the camera moves over `frame` frames at 15 fps: a steady
+    drift of 0.5-2.5 px and 0-0.5 degrees per frame plus a tremor of about 1 px, and the glare
+    spot (the lamp's reflection, which moves much more than the card when the card tilts)
+    drifting 0.04-0.12 QR widths per frame. Drawn from its own generator, so that frame 0 is
+    the single frame render_card_frame always drew for this seed."""
+
+    def __init__(self, seed: int | None, frame: int) -> None:
+        self.rotation, self.shift, self.glare = 0.0, np.zeros(2, np.float32), (0.0, 0.0)
+        self.noise_seed = 0
+        if not frame:
+            return
+        base = [0x5EC] if seed is None else [int(seed), 0x5EC]
+        seq = np.random.default_rng(base)  # the same for every frame of this card
+        a, b = seq.uniform(0, 2 * math.pi, 2)
+        speed = seq.uniform(0.5, 2.5)
+        turn = seq.uniform(-0.5, 0.5)
+        glare_speed = seq.uniform(0.04, 0.12)
+        now = np.random.default_rng(base + [int(frame)])  # this frame's tremor and noise
+        self.rotation = turn * frame
+        self.shift = (np.float32([math.cos(a), math.sin(a)]) * speed * frame
+                      + now.normal(0, 1.0, 2)).astype(np.float32)
+        self.glare = (math.cos(b) * glare_speed * frame, math.sin(b) * glare_speed * frame)
+        self.noise_seed = int(now.integers(0, 2**31 - 1))
+
+
+def card_sequence(payload: str | bytes, n: int, **kwargs) -> list[np.ndarray]:
+    """n consecutive frames (15 fps) of one card held in a hand: the same card, conditions and
+    glare strength; small motion, the glare spot moving, new sensor noise in each frame."""
+    return [render_card_frame(payload, frame=k, **kwargs) for k in range(n)]
 
 
 def render_qr_image(payload: str | bytes, module_px: int = 6, error: str = "m") -> np.ndarray:
