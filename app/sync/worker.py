@@ -135,7 +135,7 @@ class SyncService:
     def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread:
+        if self._thread is not None and self._thread.is_alive():
             self._thread.join(timeout)
 
     @property

@@ -295,15 +295,27 @@ class KioskApplication:
         s = self.services
         if s is None:
             return
+        try:
+            self._stop_everything(s)
+        finally:
+            # whatever failed above, the QApplication (which may outlive this kiosk, as in the
+            # tests) must not keep this kiosk's translators
+            for t in self.translators:
+                self.qapp.removeTranslator(t)
+            self.translators.clear()
+            self.services = None
+
+    def _stop_everything(self, s: Services) -> None:
         if getattr(self, "ops", None) is not None:
             self.ops.shutdown()  # kiosk-mode filters off, closing allowed
         if s.sync_bridge is not None:
             s.sync_bridge.report.disconnect(self._on_sync_report)
         if self.controller is not None and self.controller.session is not None:
             self.controller.end_session()
+        workers = list(reversed(s.started))
         if s.sync_service is not None and s.sync_service not in s.started:
-            s.sync_service.stop()  # started late (outbox opened during shutdown), or never
-        for worker in reversed(s.started):
+            workers.insert(0, s.sync_service)  # started late (outbox opened meanwhile), or never
+        for worker in workers:
             try:
                 worker.stop()
             except Exception:  # noqa: BLE001 - shutting down
@@ -313,7 +325,3 @@ class KioskApplication:
             s.endpoint.stop()
         self.admin.close()
         self.window.close()
-        for t in self.translators:  # the QApplication may outlive this kiosk (tests)
-            self.qapp.removeTranslator(t)
-        self.translators.clear()
-        self.services = None
