@@ -378,6 +378,21 @@ def _cfg(name: str, *attempts: Attempt, budget_ms: float = 60.0, doc: str = "",
 
 
 A = Attempt
+# Order: what rescues generated card frames first (blur, glare, small modules), then what
+# rescues the odd photographs (artistic and inverted codes); zbar goes after these (below): it
+# alone reads one of the wrinkled-cloth photos, and costs 15-45 ms on a full frame.
+_CASCADE = (
+    A("zxing"),
+    A("zxing", "sharpen"),
+    A("zxing", "adaptive", binarizer="global"),
+    A("zxing", "gray", binarizer="global"),
+    A("zxing", "sharpen", scale=1.5),
+    A("zxing", "sharpen", roi=True, scale=3.0),
+    A("zxing", "denoise_adaptive", roi=True, scale=3.0),
+    A("zxing", "flatten", roi=True, scale=2.0),
+    A("zxing", "gray", scale=0.5, binarizer="global"),
+    A("zxing", "invert"),
+)
 # Every configuration the benchmark compares. Single-engine baselines first.
 CONFIGS: dict[str, DecoderConfig] = {c.name: c for c in (
     _cfg("zbar", A("zbar")),
@@ -385,37 +400,10 @@ CONFIGS: dict[str, DecoderConfig] = {c.name: c for c in (
     _cfg("opencv", A("opencv")),
     _cfg("opencv_aruco", A("opencv_aruco")),
     _cfg("zxing+sharpen", A("zxing"), A("zxing", "sharpen")),
-    # Order: what rescues generated card frames first (blur, glare, small modules), then what
-    # rescues the odd photographs (artistic and inverted codes), zbar last: it alone reads one
-    # of the wrinkled-cloth photos, and costs 15-45 ms on a full frame.
-    _cfg("zxing+cascade",
-         A("zxing"),
-         A("zxing", "sharpen"),
-         A("zxing", "adaptive", binarizer="global"),
-         A("zxing", "gray", binarizer="global"),
-         A("zxing", "sharpen", scale=1.5),
-         A("zxing", "sharpen", roi=True, scale=3.0),
-         A("zxing", "denoise_adaptive", roi=True, scale=3.0),
-         A("zxing", "flatten", roi=True, scale=2.0),
-         A("zxing", "gray", scale=0.5, binarizer="global"),
-         A("zxing", "invert"),
-         A("zbar"),
-         # No new attempt after 25 ms: zbar alone can take 15-45 ms on a full frame, and a
-         # frame that has failed this far is usually one with heavy glare; the next frame is
-         # 67 ms away.
-         budget_ms=25.0),
-    _cfg("zxing+cascade-no-zbar",
-         A("zxing"),
-         A("zxing", "sharpen"),
-         A("zxing", "adaptive", binarizer="global"),
-         A("zxing", "gray", binarizer="global"),
-         A("zxing", "sharpen", scale=1.5),
-         A("zxing", "sharpen", roi=True, scale=3.0),
-         A("zxing", "denoise_adaptive", roi=True, scale=3.0),
-         A("zxing", "flatten", roi=True, scale=2.0),
-         A("zxing", "gray", scale=0.5, binarizer="global"),
-         A("zxing", "invert"),
-         budget_ms=40.0),
+    # No new attempt after 25 ms: zbar alone can take 15-45 ms on a full frame, and a frame
+    # that has failed this far is usually one with heavy glare; the next frame is 67 ms away.
+    _cfg("zxing+cascade", *_CASCADE, A("zbar"), budget_ms=25.0),
+    _cfg("zxing+cascade-no-zbar", *_CASCADE, budget_ms=40.0),
 )}
 # The same cascade, and when it fails on a located code, the last frames' regions fused.
 CONFIGS["zxing+cascade+fusion"] = replace(CONFIGS["zxing+cascade"], name="zxing+cascade+fusion",
