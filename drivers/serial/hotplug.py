@@ -20,7 +20,35 @@ from drivers.serial.scanner import SerialScanner
 log = logging.getLogger(__name__)
 
 
-class ScannerWatcher:
+class _DeviceThread:
+    """A device's own worker thread: start() once, stop() ends the loop (which waits on
+    `self._stop`) and joins with a timeout, so an unresponsive device never blocks shutdown."""
+
+    thread_name = "device-watcher"
+    stop_timeout = 3.0
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(self.stop_timeout if timeout is None else timeout)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class ScannerWatcher(_DeviceThread):
+    thread_name = "scanner-watcher"
     def __init__(self, scanner: SerialScanner, on_code: Callable[[ScannedText], None],
                  on_state: Callable[[bool, str | None], None] | None = None, *,
                  retry_interval: float = 1.0, read_slice: float = 0.2) -> None:
@@ -31,20 +59,10 @@ class ScannerWatcher:
         self.read_slice = read_slice
         self.connected = False
         self.reconnects = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="scanner-watcher", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    def stop(self, timeout: float | None = None) -> None:
+        super().stop(timeout)
         self.scanner.close()
 
     def _set(self, connected: bool) -> None:
@@ -83,12 +101,15 @@ class ScannerWatcher:
                     log.exception("scanner consumer failed")
 
 
-class PrinterWatcher:
+class PrinterWatcher(_DeviceThread):
     """Polls a printer's status on its own thread for the admin view (and notices a printer
     that was unplugged or plugged back). `on_change(status, reason)` is called when the state
     changes: `status` is a PrinterStatus, or None when the printer cannot be reached, with
     `reason` "ok", the first problem ("paper_out", ...) or the error reason
     ("device_unavailable", "printer_timeout")."""
+
+    thread_name = "printer-watcher"
+    stop_timeout = 5.0
 
     def __init__(self, printer, on_change: Callable[[object, str], None], *,
                  interval: float = 5.0, timeout: float = 2.0) -> None:
@@ -97,20 +118,7 @@ class PrinterWatcher:
         self.interval = interval
         self.timeout = timeout
         self.last: tuple[object, str] | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="printer-watcher", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        super().__init__()
 
     def poll(self) -> tuple[object, str] | None:
         """One status query; returns (status, reason), or None when the printer was busy."""
