@@ -8,7 +8,7 @@ No Qt here; app/ui wraps these objects in workers.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,7 +38,6 @@ class Devices:
     camera: Device
     scanner: Device
     printer: Device
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def all(self) -> list[Device]:
         return [self.card, self.camera, self.scanner, self.printer]

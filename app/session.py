@@ -133,9 +133,6 @@ class Session:
     def cards_done(self) -> bool:
         return self.current_turn is None
 
-    def face_images(self) -> list[bytes]:
-        return [r.face_jpeg for _, r in self.records if r.face_jpeg]
-
     def wipe(self) -> None:
         """Drop every personal value this session held, and the log masks that went with them."""
         for _, record in self.records:

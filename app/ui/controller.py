@@ -46,7 +46,7 @@ class Controller(QObject):
         self.stage = Stage.ATTRACT
         self.session: Session | None = None
         self.last_result: Any = None
-        self.receipts: dict[str, Any] = {}
+        self.receipt: Any = None  # this visit's SubmissionReceipt, for printing
         self._idle_left = 0
         self._idle = QTimer(self)
         self._idle.setInterval(self.IDLE_TICK_MS)
@@ -121,6 +121,7 @@ class Controller(QObject):
             self.session.wipe()
         self.session = None
         self.last_result = None
+        self.receipt = None
         self.flows.reset()
         self._idle.stop()
         self._idle_left = 0
@@ -359,7 +360,7 @@ class Controller(QObject):
         if self.session is None:
             return
         self.session.dossier_code = receipt.dossier_code
-        self.receipts[receipt.dossier_code] = receipt
+        self.receipt = receipt
         log.info("submission queued: %s", receipt.dossier_code)
         self.flows.submitted(self.session, receipt)
         self.submitted.emit(receipt)
@@ -384,7 +385,7 @@ class Controller(QObject):
                 self.delivery_status.emit(item.state, item.agency_status or "")
 
     def print_receipt(self) -> None:
-        receipt = self.receipts.get(self.session.dossier_code) if self.session else None
+        receipt = self.receipt if self.session else None
         printer = self.services.printer_worker
         if receipt is None or printer is None:
             return
@@ -410,6 +411,3 @@ def _as_datetime(value: Any):
         return datetime.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-__all__ = ["Controller", "KioskError"]
