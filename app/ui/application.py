@@ -269,8 +269,7 @@ class KioskApplication:
     def _on_sync_report(self, report: Any) -> None:
         if self.services is None:  # a report queued just before shutdown
             return
-        self.services.outbox_worker.refresh()
-        self.controller.on_sync_report(report)
+        self.services.outbox_worker.refresh()  # the admin view and the receipt follow it
 
     def open_admin(self) -> None:
         self.services.outbox_worker.refresh()

@@ -373,12 +373,9 @@ class Controller(QObject):
         base = self.services.endpoint_url.rstrip("/")
         return f"{base}/v1/lookup/{dossier_code}"
 
-    def on_sync_report(self, report: Any) -> None:
-        """A sync round finished: the receipt on screen shows the new delivery status."""
-        if self.session is not None and self.session.dossier_code:
-            self.services.outbox_worker.refresh()
-
     def on_outbox_snapshot(self, items: list, counts: dict) -> None:
+        """Every sync round refreshes the outbox snapshot (application._on_sync_report): the
+        receipt on screen follows its dossier's delivery status from here."""
         code = self.session.dossier_code if self.session else ""
         for item in items:
             if item.dossier_code == code:
