@@ -1,0 +1,408 @@
+"""QR Code Model 2 symbol decoding from a sampled module grid, with erasure-aware Reed-Solomon.
+
+Why this exists: ID-card QR codes are laminated, and a glare spot wipes out a patch of modules.
+Library decoders treat those modules as ordinary (wrong) bits, so each wrong codeword costs two
+RS check symbols. Our caller samples the image at every module centre and also says how sure it
+is; modules under the glare get confidence ~0. Here the least confident codewords of a block are
+treated as ERASURES (position known, value unknown), which cost one check symbol each, so about
+twice as much glare can be corrected.
+
+`decode_grid(dark, confidence)` -> the symbol's payload bytes, or SymbolError. Safety margins,
+so that a corrupted grid gives SymbolError rather than a silently wrong payload:
+  * errors only: accepted when 2*e <= nsym - 2 (one spare pair of check symbols);
+  * with f erasures: 2*e + f <= nsym - 4 (four spare check symbols), f <= max_erasure_fraction
+    * nsym, and no erasures at all in blocks with nsym < 8 or without confidence information;
+  * every corrected block must have all-zero syndromes, and after the data terminator the
+    remaining data codewords must be the standard 0xEC/0x11 padding.
+Pure Python + numpy; no Qt, nothing from app/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+__all__ = ["SymbolError", "decode_grid", "version_for_size", "rs_blocks", "rs_correct"]
+
+
+class SymbolError(Exception):
+    """The grid does not decode to a QR payload with confidence; args[0] is a short reason."""
+
+
+# --- GF(256), primitive polynomial 0x11D ------------------------------------------------------
+_EXP = [0] * 512
+_LOG = [0] * 256
+_x = 1
+for _i in range(255):
+    _EXP[_i], _LOG[_x] = _x, _i
+    _x <<= 1
+    if _x & 0x100:
+        _x ^= 0x11D
+for _i in range(255, 512):
+    _EXP[_i] = _EXP[_i - 255]
+_EXP_NP = np.array(_EXP, dtype=np.uint8)
+_LOG_NP = np.array(_LOG, dtype=np.int64)
+
+
+def _mul(a: int, b: int) -> int:
+    return 0 if a == 0 or b == 0 else _EXP[_LOG[a] + _LOG[b]]
+
+
+def _inv(a: int) -> int:
+    return _EXP[255 - _LOG[a]]
+
+
+def _eval_at(p: list[int], log_x: np.ndarray) -> np.ndarray:
+    """Evaluate p (lowest degree first) at the points alpha**log_x, vectorised."""
+    terms = [(j, _LOG[c]) for j, c in enumerate(p) if c]
+    if not terms:
+        return np.zeros(len(log_x), dtype=np.uint8)
+    j, lc = np.array(terms).T
+    return np.bitwise_xor.reduce(_EXP_NP[(lc[:, None] + j[:, None] * log_x[None, :]) % 255], axis=0)
+
+
+def _pmul(p: list[int], q: list[int]) -> list[int]:
+    out = [0] * (len(p) + len(q) - 1)
+    for i, a in enumerate(p):
+        if a:
+            for j, b in enumerate(q):
+                out[i + j] ^= _mul(a, b)
+    return out
+
+
+def rs_correct(block: bytes | Sequence[int] | np.ndarray, nsym: int, erasures: Sequence[int] = (),
+               *, spare: int = 0) -> bytes:
+    """Correct one RS block (first byte = highest-degree coefficient, generator roots alpha^0..
+    alpha^(nsym-1)) with errors and the given erasure positions; accept only 2*e + f <= nsym -
+    spare. Berlekamp-Massey seeded with the erasure locator, Chien search, Forney."""
+    c = [int(v) for v in block]
+    n, f = len(c), len(erasures)
+    if f > nsym - spare:
+        raise SymbolError("too many erasures")
+    pows = np.arange(nsym)
+    synd = _eval_at(c[::-1], pows).tolist()
+    if not any(synd):
+        return bytes(c)
+    lam = [1]
+    for i in erasures:
+        lam = _pmul(lam, [1, _EXP[n - 1 - i]])
+    b, big_l = list(lam), f
+    for r in range(f + 1, nsym + 1):
+        delta = 0
+        for j in range(min(len(lam), r)):
+            delta ^= _mul(lam[j], synd[r - 1 - j])
+        shifted = [0] + b
+        if delta == 0:
+            b = shifted
+            continue
+        t = lam + [0] * (len(shifted) - len(lam))
+        for j, v in enumerate(shifted):
+            t[j] ^= _mul(delta, v)
+        if 2 * big_l <= r - 1 + f:
+            b, big_l = [_mul(v, _inv(delta)) for v in lam], r - big_l + f
+        else:
+            b = shifted
+        lam = t
+    while lam[-1] == 0:
+        lam.pop()
+    deg = len(lam) - 1
+    if 2 * (deg - f) + f > nsym - spare or deg < f:
+        raise SymbolError("too many errors")
+    # Chien: position i has locator X = alpha^(n-1-i); it is in error iff lam(X^-1) == 0.
+    pos = np.nonzero(_eval_at(lam, (np.arange(n) - (n - 1)) % 255) == 0)[0].tolist()
+    if len(pos) != deg:
+        raise SymbolError("uncorrectable block")
+    omega = _pmul(synd, lam)[:nsym]
+    dlam = [lam[j] if j % 2 else 0 for j in range(1, len(lam))]  # formal derivative, char 2
+    for i in pos:
+        log_xinv = np.array([(i - (n - 1)) % 255])
+        num, den = int(_eval_at(omega, log_xinv)[0]), int(_eval_at(dlam, log_xinv)[0])
+        if den == 0:
+            raise SymbolError("uncorrectable block")
+        c[i] ^= _mul(_EXP[n - 1 - i], _mul(num, _inv(den)))  # Forney with fcr = 0: X*omega/lam'
+    if any(_eval_at(c[::-1], pows)):
+        raise SymbolError("uncorrectable block")
+    return bytes(c)
+
+
+# --- Symbol tables (ISO/IEC 18004 table 9 in compact form: EC codewords per block and block
+# count per version 1..40; the group 1/2 split follows from the version's codeword total) -------
+_LEVELS = "LMQH"
+_FORMAT_EC_BITS = {"L": 1, "M": 0, "Q": 3, "H": 2}
+_EC_PER_BLOCK = {
+    "L": (7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28,
+          30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30),
+    "M": (10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28,
+          28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28),
+    "Q": (13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30,
+          30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30),
+    "H": (17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24,
+          30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30),
+}
+_NUM_BLOCKS = {
+    "L": (1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13,
+          14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25),
+    "M": (1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23,
+          25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49),
+    "Q": (1, 1, 2, 2, 4, 4, 6, 6, 8, 8, 8, 10, 12, 16, 12, 17, 16, 18, 21, 20, 23, 23, 25, 27, 29,
+          34, 34, 35, 38, 40, 43, 45, 48, 51, 53, 56, 59, 62, 65, 68),
+    "H": (1, 1, 2, 4, 4, 4, 5, 6, 8, 8, 11, 11, 16, 16, 18, 16, 19, 21, 25, 25, 25, 34, 30, 32, 35,
+          37, 40, 42, 45, 48, 51, 54, 57, 60, 63, 66, 70, 74, 77, 81),
+}
+_ALNUM = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+
+def version_for_size(n: int) -> int:
+    """Version 1..40 of an n x n symbol (n = 17 + 4*version), else SymbolError."""
+    if not 21 <= n <= 177 or (n - 17) % 4:
+        raise SymbolError("bad size")
+    return (n - 17) // 4
+
+
+def _alignment_positions(version: int) -> list[int]:
+    if version == 1:
+        return []
+    count = version // 7 + 2
+    step = 26 if version == 32 else (version * 4 + count * 2 + 1) // (count * 2 - 2) * 2
+    return [6] + sorted(17 + 4 * version - 7 - i * step for i in range(count - 1))
+
+
+@lru_cache(maxsize=None)
+def _function_mask(version: int) -> np.ndarray:
+    """True where a module is not data: finders+separators+format areas, timing, alignment,
+    version info, dark module."""
+    n = 17 + 4 * version
+    m = np.zeros((n, n), dtype=bool)
+    m[:9, :9] = m[:9, n - 8:] = m[n - 8:, :9] = True  # includes format areas and the dark module
+    m[6, :] = m[:, 6] = True
+    pos = _alignment_positions(version)
+    for r in pos:
+        for c in pos:
+            if (r, c) not in ((6, 6), (6, pos[-1]), (pos[-1], 6)):
+                m[r - 2:r + 3, c - 2:c + 3] = True
+    if version >= 7:
+        m[:6, n - 11:n - 8] = m[n - 11:n - 8, :6] = True
+    m.flags.writeable = False
+    return m
+
+
+@lru_cache(maxsize=None)
+def _placement(version: int) -> np.ndarray:
+    """Flat indices of the data modules in bit order (zig-zag, 2-module columns from the right,
+    skipping the vertical timing column); remainder bits dropped."""
+    n, fm = 17 + 4 * version, _function_mask(version)
+    idx: list[int] = []
+    for right in range(n - 1, 0, -2):
+        if right <= 6:
+            right -= 1
+        upward = (right + 1) & 2 == 0
+        for vert in range(n):
+            y = n - 1 - vert if upward else vert
+            idx += [y * n + x for x in (right, right - 1) if not fm[y, x]]
+    return np.array(idx[:len(idx) // 8 * 8])
+
+
+@lru_cache(maxsize=None)
+def _mask_grid(n: int, mask: int) -> np.ndarray:
+    y, x = np.indices((n, n))
+    m = (((x + y) % 2 == 0), (y % 2 == 0), (x % 3 == 0), ((x + y) % 3 == 0),
+         ((x // 3 + y // 2) % 2 == 0), (x * y % 2 + x * y % 3 == 0),
+         ((x * y % 2 + x * y % 3) % 2 == 0), (((x + y) % 2 + x * y % 3) % 2 == 0))[mask]
+    m.flags.writeable = False
+    return m
+
+
+def rs_blocks(version: int, level: str) -> list[tuple[int, int]]:
+    """(data codewords, total codewords) per RS block in interleaving order (group 1 first)."""
+    nsym, nb = _EC_PER_BLOCK[level][version - 1], _NUM_BLOCKS[level][version - 1]
+    total = len(_placement(version)) // 8
+    short, n_long = total // nb, total % nb
+    return [(short - nsym, short)] * (nb - n_long) + [(short + 1 - nsym, short + 1)] * n_long
+
+
+@lru_cache(maxsize=None)
+def _block_layout(version: int, level: str) -> list[tuple[np.ndarray, int]]:
+    """Per block: the codeword-stream indices of its codewords, and its data codeword count."""
+    blocks = rs_blocks(version, level)
+    idx: list[list[int]] = [[] for _ in blocks]
+    k = 0
+    for i in range(max(nd for nd, _ in blocks)):  # data codewords, interleaved
+        for b, (nd, _) in enumerate(blocks):
+            if i < nd:
+                idx[b].append(k)
+                k += 1
+    for _ in range(blocks[0][1] - blocks[0][0]):  # then EC codewords, interleaved
+        for b in range(len(blocks)):
+            idx[b].append(k)
+            k += 1
+    return [(np.array(ix), nd) for ix, (nd, _) in zip(idx, blocks)]
+
+
+def _bch(data: int, bits: int, poly: int) -> int:
+    rem = data << (poly.bit_length() - 1)
+    for i in range(bits - 1, -1, -1):
+        if rem >> (i + poly.bit_length() - 1) & 1:
+            rem ^= poly << i
+    return data << (poly.bit_length() - 1) | rem
+
+
+_FORMAT_WORDS = np.array([[(_bch(d, 5, 0x537) ^ 0x5412) >> i & 1 for i in range(15)]
+                          for d in range(32)], dtype=bool)
+
+
+def _format_positions(n: int) -> tuple[tuple[list[int], list[int]], ...]:
+    """(rows, cols) of format bits 0..14 for the two copies."""
+    r1 = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8]
+    c1 = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0]
+    r2 = [8] * 8 + [n - 7 + i for i in range(7)]
+    c2 = [n - 1 - i for i in range(8)] + [8] * 7
+    return (r1, c1), (r2, c2)
+
+
+def _format_candidates(g: np.ndarray, conf: np.ndarray, erase_below: float) -> list[tuple]:
+    """(weighted distance, level, mask) of format words that at least one copy decodes to
+    within BCH(15,5) capacity (2*errors + erasures <= 6), nearest first."""
+    copies = [(g[r, c], conf[r, c]) for r, c in _format_positions(g.shape[0])]
+    out = []
+    for d, word in enumerate(_FORMAT_WORDS):
+        dist, ok = 0.0, False
+        for bits, cf in copies:
+            wrong, erased = bits != word, cf < erase_below
+            dist += float(cf[wrong].sum())
+            ok |= 2 * int((wrong & ~erased).sum()) + int(erased.sum()) <= 6
+        if ok:
+            out.append((dist, _LEVELS[[1, 0, 3, 2].index(d >> 3)], d & 7))
+    return sorted(out, key=lambda t: t[0])
+
+
+def _correct_block(block: np.ndarray, conf: np.ndarray, nsym: int, frac: float) -> bytes:
+    try:
+        return rs_correct(block, nsym, spare=2)
+    except SymbolError as e:
+        err = e
+    cap = min(nsym - 4, int(frac * nsym))
+    if nsym < 8 or cap < 1 or conf.min() == conf.max():  # no confidence info: nothing to erase
+        raise err
+    order = np.argsort(conf, kind="stable").tolist()
+    for f in sorted(set(range(2, cap + 1, 2)) | {cap}):
+        try:
+            return rs_correct(block, nsym, order[:f], spare=4)
+        except SymbolError as e:
+            err = e
+    raise err
+
+
+class _Bits:
+    def __init__(self, data: bytes) -> None:
+        self.value, self.size, self.pos = int.from_bytes(data, "big"), len(data) * 8, 0
+
+    def left(self) -> int:
+        return self.size - self.pos
+
+    def read(self, k: int) -> int:
+        if k > self.left():
+            raise SymbolError("truncated segment")
+        self.pos += k
+        return self.value >> (self.size - self.pos) & ((1 << k) - 1)
+
+
+def _parse(data: bytes, version: int) -> bytes:
+    r, out = _Bits(data), bytearray()
+    vr = 0 if version <= 9 else 1 if version <= 26 else 2
+    while r.left() >= 4:
+        mode = r.read(4)
+        if mode == 0:
+            break
+        if mode == 0b0111:  # ECI designator: 1, 2 or 3 bytes; the caller wants raw bytes
+            first = r.read(8)
+            if first >> 5 == 0b111:
+                raise SymbolError("bad ECI")
+            r.read(0 if first < 0x80 else 8 if first < 0xC0 else 16)
+        elif mode == 0b0001:
+            count = r.read((10, 12, 14)[vr])
+            while count > 0:
+                k = min(count, 3)
+                v = r.read((4, 7, 10)[k - 1])
+                if v >= 10 ** k:
+                    raise SymbolError("bad numeric")
+                out += b"%0*d" % (k, v)
+                count -= k
+        elif mode == 0b0010:
+            count = r.read((9, 11, 13)[vr])
+            while count > 0:
+                k = min(count, 2)
+                v = r.read(11 if k == 2 else 6)
+                if v >= 45 ** k:
+                    raise SymbolError("bad alphanumeric")
+                out += bytes([_ALNUM[v // 45], _ALNUM[v % 45]]) if k == 2 else _ALNUM[v:v + 1]
+                count -= k
+        elif mode == 0b0100:
+            count = r.read((8, 16, 16)[vr])
+            out += bytes(r.read(8) for _ in range(count))
+        elif mode in (0b0011, 0b0101, 0b1000, 0b1001, 0b1101):
+            raise SymbolError("unsupported mode")
+        else:
+            raise SymbolError("bad mode")
+    # Terminator (maybe short at the end of capacity), zero bits to the byte, then EC 11 EC ..
+    # Some encoders (segno 1.6) emit a whole 0x00 byte when the terminator ends on a byte.
+    if r.read(-r.pos % 8) != 0:
+        raise SymbolError("bad padding")
+    pad = data[r.pos // 8:]
+    if pad[:1] == b"\x00":
+        pad = pad[1:]
+    if any(b != (0xEC, 0x11)[i % 2] for i, b in enumerate(pad)):
+        raise SymbolError("bad padding")
+    return bytes(out)
+
+
+def _data_codewords(g: np.ndarray, conf: np.ndarray, version: int, level: str, mask: int,
+                    frac: float) -> bytes:
+    """The corrected data codewords of one orientation / format reading, else SymbolError."""
+    order = _placement(version)
+    bits = (g ^ _mask_grid(g.shape[0], mask)).ravel()[order]
+    codewords = np.packbits(bits.reshape(-1, 8), axis=1).ravel()
+    cw_conf = conf.ravel()[order].reshape(-1, 8).min(axis=1)  # as sure as its worst module
+    data = bytearray()
+    for idx, nd in _block_layout(version, level):
+        data += _correct_block(codewords[idx], cw_conf[idx], len(idx) - nd, frac)[:nd]
+    return bytes(data)
+
+
+def decode_grid(dark: np.ndarray, confidence: np.ndarray | None = None, *,
+                max_erasure_fraction: float = 1.0) -> bytes:
+    """Payload bytes of a sampled QR symbol (N x N modules, True = dark, no quiet zone).
+
+    The grid may be mirrored (transposed); both orientations are tried, the one whose format
+    info is nearest first. confidence: N x N floats >= 0, higher = surer; None = all equal (no
+    erasures then). Byte segments are returned as is, numeric/alphanumeric as ASCII, ECI
+    designators skipped. Kanji, structured append, FNC1 -> SymbolError("unsupported mode").
+    Raises SymbolError whenever the payload cannot be decoded with confidence."""
+    g = np.asarray(dark).astype(bool)
+    if g.ndim != 2 or g.shape[0] != g.shape[1]:
+        raise SymbolError("bad size")
+    version = version_for_size(g.shape[0])  # version info blocks are not needed: N decides
+    if confidence is None:
+        conf = np.ones(g.shape)
+    else:
+        conf = np.asarray(confidence, dtype=float)
+        if conf.shape != g.shape:
+            raise ValueError("confidence must have the grid's shape")
+    erase_below = 0.1 * float(np.median(conf))  # "glared" format bits count as erasures
+    tries = []
+    for mirrored, (gg, cc) in enumerate(((g, conf), (g.T, conf.T))):
+        tries += [(d, mirrored, level, mask, gg, cc)
+                  for d, level, mask in _format_candidates(gg, cc, erase_below)]
+    if not tries:
+        raise SymbolError("format info unreadable")
+    errors = []
+    for _, _, level, mask, gg, cc in sorted(tries, key=lambda t: t[:2]):
+        try:
+            data = _data_codewords(gg, cc, version, level, mask, max_erasure_fraction)
+        except SymbolError as e:
+            errors.append(e)
+            continue
+        # Every block passed RS with margin: this reading is the symbol, so a parse error is final.
+        return _parse(data, version)
+    raise errors[0]  # the error of the most likely reading
