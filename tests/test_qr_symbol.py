@@ -43,7 +43,7 @@ def outcome(grid, conf=None, **kw):
 def test_tables_match_segno():
     for v in range(1, 41):
         if v > 1:
-            assert qs._alignment_positions(v) == list(segno.consts.ALIGNMENT_POS[v - 2])
+            assert qs.alignment_positions(v) == list(segno.consts.ALIGNMENT_POS[v - 2])
         for level in "LMQH":
             expected = []
             for ec in segno.consts.ECC[v][segno.consts.ERROR_MAPPING[level]]:
@@ -193,6 +193,15 @@ def test_quarter_glare_on_level_q():
     glare = disc(grid.shape[0], 0.25)
     assert decode_grid(grid ^ glare, np.where(glare, 0.0, 1.0)) == data
     assert isinstance(outcome(grid ^ glare), SymbolError)
+
+
+def test_beyond_repair_is_where_even_known_erasures_run_out():
+    """The benchmark's bound: a glare disc whose codewords outnumber a block's check symbols."""
+    n = 17 + 4 * 8
+    assert not qs.beyond_repair(np.zeros((n, n), bool), "M")
+    assert not qs.beyond_repair(disc(n, 0.18), "M")  # 14..17 codewords per block of 22
+    assert qs.beyond_repair(disc(n, 0.25), "M")  # 23 in one block
+    assert not qs.beyond_repair(disc(n, 0.25), "Q")
 
 
 def test_no_wrong_answers_from_heavily_corrupted_symbols():

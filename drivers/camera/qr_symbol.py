@@ -24,7 +24,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["SymbolError", "decode_grid", "version_for_size", "rs_blocks", "rs_correct"]
+__all__ = ["SymbolError", "decode_grid", "version_for_size", "alignment_positions", "rs_blocks",
+           "rs_correct", "beyond_repair"]
 
 
 class SymbolError(Exception):
@@ -161,7 +162,8 @@ def version_for_size(n: int) -> int:
     return (n - 17) // 4
 
 
-def _alignment_positions(version: int) -> list[int]:
+def alignment_positions(version: int) -> list[int]:
+    """Row (and column) centres of the alignment patterns, 6 included (ISO 18004 annex E)."""
     if version == 1:
         return []
     count = version // 7 + 2
@@ -177,7 +179,7 @@ def _function_mask(version: int) -> np.ndarray:
     m = np.zeros((n, n), dtype=bool)
     m[:9, :9] = m[:9, n - 8:] = m[n - 8:, :9] = True  # includes format areas and the dark module
     m[6, :] = m[:, 6] = True
-    pos = _alignment_positions(version)
+    pos = alignment_positions(version)
     for r in pos:
         for c in pos:
             if (r, c) not in ((6, 6), (6, pos[-1]), (pos[-1], 6)):
@@ -240,6 +242,15 @@ def _block_layout(version: int, level: str) -> list[tuple[np.ndarray, int]]:
     return [(np.array(ix), nd) for ix, (nd, _) in zip(idx, blocks)]
 
 
+def beyond_repair(lost: np.ndarray, level: str) -> bool:
+    """Whether a symbol with the modules `lost` (N x N, True = unreadable, e.g. a dark module
+    washed out to the light level by glare) is beyond any reader, even one told exactly which
+    codewords they hit: some RS block has more such codewords than check symbols."""
+    version = version_for_size(lost.shape[0])
+    hit = np.asarray(lost, bool).ravel()[_placement(version)].reshape(-1, 8).any(axis=1)
+    return any(int(hit[idx].sum()) > len(idx) - nd for idx, nd in _block_layout(version, level))
+
+
 def _bch(data: int, bits: int, poly: int) -> int:
     rem = data << (poly.bit_length() - 1)
     for i in range(bits - 1, -1, -1):
@@ -286,7 +297,7 @@ def _correct_block(block: np.ndarray, conf: np.ndarray, nsym: int, frac: float) 
     if nsym < 8 or cap < 1 or conf.min() == conf.max():  # no confidence info: nothing to erase
         raise err
     order = np.argsort(conf, kind="stable").tolist()
-    for f in sorted(set(range(2, cap + 1, 2)) | {cap}):
+    for f in sorted(set(range(2, cap + 1, 4)) | {cap}):
         try:
             return rs_correct(block, nsym, order[:f], spare=4)
         except SymbolError as e:
