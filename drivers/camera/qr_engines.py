@@ -1,7 +1,8 @@
 """QR engines over a grey image, each giving the RAW bytes of what it read.
 
   zxing   zxing-cpp restricted to QR codes; `bytes` is the raw content. Also reports where it
-          located a code it could not read (a hint for a closer look).
+          located a code it could not read (a hint for a closer look) and, when it got as far
+          as the symbol's version, that version (for qr_soft's own reading).
   zbar    libzbar through pyzbar's ctypes wrapper, with ZBAR_CFG_BINARY so that zbar hands back
           the raw bytes instead of its encoding guess.
   opencv  cv2.QRCodeDetector / QRCodeDetectorAruco. The binding returns text only; its bytes are
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import ctypes
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -23,14 +25,27 @@ _ZX_BINARIZERS = {"local": zxingcpp.Binarizer.LocalAverage,
 Found = tuple[bytes, tuple[tuple[int, int], ...]]
 
 
-def zxing(img: np.ndarray, binarizer: str) -> tuple[list[Found], list[np.ndarray]]:
-    """Codes read, plus the corners of QR codes zxing found but could not read (ROI hints)."""
+@dataclass(frozen=True)
+class Located:
+    """A QR code zxing found but could not read."""
+
+    corners: np.ndarray  # 4 x 2 float32: top-left, top-right, bottom-right, bottom-left
+    version: int | None  # of a whole QR Code Model 2 symbol; None for a fragment or Micro QR
+
+
+def _version(extra: dict | None) -> int | None:
+    v = str((extra or {}).get("Version", ""))
+    return int(v) if v.isdigit() and 1 <= int(v) <= 40 else None
+
+
+def zxing(img: np.ndarray, binarizer: str) -> tuple[list[Found], list[Located]]:
+    """Codes read, plus the QR codes zxing found but could not read (ROI hints)."""
     results = zxingcpp.read_barcodes(
         img, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True, try_downscale=True,
         try_invert=False, binarizer=_ZX_BINARIZERS[binarizer], return_errors=True,
         text_mode=zxingcpp.TextMode.Plain)
     found: list[Found] = []
-    hints: list[np.ndarray] = []
+    hints: list[Located] = []
     for r in results:
         p = r.position
         corners = ((p.top_left.x, p.top_left.y), (p.top_right.x, p.top_right.y),
@@ -38,7 +53,7 @@ def zxing(img: np.ndarray, binarizer: str) -> tuple[list[Found], list[np.ndarray
         if r.valid:
             found.append((bytes(r.bytes), corners))
         else:
-            hints.append(np.array(corners, np.float32))
+            hints.append(Located(np.array(corners, np.float32), _version(r.extra)))
     return found, hints
 
 

@@ -57,7 +57,8 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
                       module_px: float = 4, rotation: float = 0, perspective: float = 0,
                       blur: float = 0, noise: float = 0, glare: float = 0, contrast: float = 1,
                       jpeg_quality: int | None = None, seed: int | None = None,
-                      error: str = "m", frame: int = 0) -> np.ndarray:
+                      error: str = "m", frame: int = 0,
+                      geometry: list | None = None) -> np.ndarray:
     """A BGR frame of `size` (width, height) showing a card with the payload's QR.
 
     module_px: pixels per QR module before perspective (the card is drawn at that scale and
@@ -68,6 +69,8 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
     jpeg_quality: re-encode as JPEG at that quality. seed: makes the frame reproducible.
     frame: the k-th frame (15 fps) of the same card held in a hand (see card_sequence): frame 0
     is exactly the frame without it; later ones move the card and the glare spot a little.
+    geometry: a list to which the 3x3 homography from QR module coordinates (0..modules across,
+    no quiet zone) to frame pixels is appended (for the benchmark's bound on what is legible).
     """
     rng = np.random.default_rng(seed)
     hand = _HandMotion(seed, frame)
@@ -102,6 +105,13 @@ def render_card_frame(payload: str | bytes, *, size: tuple[int, int] = (1280, 72
     offset = -lo + room * rng.uniform(0.25, 0.75, 2).astype(np.float32)
     dst = (pts + offset + hand.shift).astype(np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
+    if geometry is not None:
+        px = q_px / n  # card pixels per module
+        # pixel k is a sample at k (OpenCV's convention): a module's edge lies half a pixel
+        # before its first pixel
+        to_card = np.array([[px, 0, ox + QUIET_ZONE * px - 0.5],
+                            [0, px, oy + QUIET_ZONE * px - 0.5], [0, 0, 1]])
+        geometry.append(m @ to_card)
 
     background = np.empty((h, w, 3), np.uint8)
     background[:] = rng.integers(40, 110, 3, dtype=np.uint8)
