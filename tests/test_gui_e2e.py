@@ -123,7 +123,12 @@ def test_missing_camera_leaves_the_kiosk_running(qtbot, tmp_path):
         qtbot.waitUntil(lambda: "camera" in app.admin.devices.text())
         assert app.controller.stage is Stage.ATTRACT
     finally:
+        sync = app.services.sync_service
         app.shutdown()
+    # shut down while the outbox was still opening: its late "opened" must not start the sync
+    # thread, which would outlive the kiosk
+    qtbot.wait(300)
+    assert not sync.running
 
 
 def test_hand_scanner_gives_the_key_to_the_chip(qtbot, kiosk):

@@ -167,6 +167,7 @@ class KioskApplication:
         self.window = None
         self.controller = None
         self.services: Services | None = None
+        self._stopping = False
         self.build()
 
     def build(self) -> None:
@@ -251,7 +252,9 @@ class KioskApplication:
         self._start(s.card_worker, s.camera_worker, s.scanner_worker, s.printer_worker)
 
     def _outbox_opened(self, ok: bool, error: str) -> None:
-        if ok and self.services is not None:
+        # not once shutting down: stopping a worker can deliver this queued signal, and a sync
+        # thread started then would outlive the kiosk
+        if ok and self.services is not None and not self._stopping:
             self._start(self.services.sync_service)
 
     def _start(self, *workers: Any) -> None:
@@ -294,6 +297,7 @@ class KioskApplication:
         s = self.services
         if s is None:
             return
+        self._stopping = True
         try:
             self._stop_everything(s)
         finally:
