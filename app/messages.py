@@ -47,6 +47,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "qr_card_mismatch": (
         "Mã QR và thẻ đặt trên đầu đọc không phải của cùng một người. Vui lòng dùng cùng một thẻ.",
         "The QR code and the card on the reader belong to different people. Use the same card."),
+    "qr_already_read": (
+        "Thẻ này đã được đọc cho một người khác trong lượt này. Vui lòng đưa thẻ của người tiếp theo.",
+        "This card was already read for another person in this visit. Show the next person's card."),
     "qr_glare": (
         "Mã QR bị chói. Hãy nghiêng thẻ một chút.",
         "The QR code has glare on it. Tilt the card a little."),

@@ -176,6 +176,26 @@ def test_death_group_refuses_the_requesters_own_card_as_the_deceaseds(qtbot, mak
     assert_card_values_never_asked(kiosk)
 
 
+def test_a_card_already_read_in_the_visit_is_not_taken_for_the_next_person(qtbot, make_kiosk):
+    """The requester's card still in front of the camera as the deceased's turn starts: its QR
+    must not become the key for the next card (that card's chip would refuse it)."""
+    kiosk = make_kiosk("public-admin")
+    visit = ScriptedVisit(kiosk, waiter(qtbot))
+    visit.start("death_registration_group")
+    visit.present_card("adult-2021")
+    present = kiosk.window.screens[Stage.PRESENT]
+    kiosk.operator_panel.select("adult-2021")
+    click(kiosk.operator_panel, "simShowQr")
+    qtbot.waitUntil(lambda: "đã được đọc" in present.notice.text(), timeout=15000)
+    assert kiosk.controller.session.access is None
+    assert kiosk.controller.session.current_turn.role_id == "deceased"
+    click(kiosk.operator_panel, "simClearCamera")
+    visit.present_card("elderly-2021")
+    visit.at(Stage.REVIEW)
+    assert review_of(kiosk).form.rows["deceased.full_name"].editor.text() == \
+        load_identity("elderly-2021")["full_name"]
+
+
 def test_death_group_bank_fields_follow_the_payment_choice(qtbot, make_kiosk):
     kiosk = make_kiosk("public-admin")
     visit = ScriptedVisit(kiosk, waiter(qtbot))

@@ -210,6 +210,11 @@ class Controller(QObject):
         except QrPayloadError as exc:
             self._qr_refused(exc.message(self.lang))
             return
+        if self.session.already_read(record) is not None:
+            # a card of this visit still in view as the next turn starts, or shown again by
+            # mistake: its key would open the wrong chip. No rearm, or it would repeat at once.
+            self.notice.emit(messages.text("qr_already_read", self.lang))
+            return
         record.source = source
         self.session.access = AccessInput(record.id_number, record.birth_date, record.issue_date,
                                           qr_record=record)
