@@ -46,6 +46,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from drivers.camera.qr_decode import CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder  # noqa: E402
+from drivers.camera.qr_soft import module_values  # noqa: E402
 from drivers.camera.qr_symbol import beyond_repair  # noqa: E402
 from drivers.camera.synthetic import qr_matrix, random_cccd_payload, render_card_frame  # noqa: E402
 
@@ -100,14 +101,8 @@ def glare_beyond_repair(frame: np.ndarray, payload: str, to_frame: np.ndarray) -
     gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.float32)
     dark = qr_matrix(payload).astype(bool)
     n = dark.shape[0]
-    ys, xs = np.mgrid[0:n, 0:n].astype(np.float32)
-    darkest = np.full((n, n), 255.0, np.float32)
-    for dx, dy in ((0.5, 0.5), (0.3, 0.3), (0.7, 0.3), (0.3, 0.7), (0.7, 0.7)):
-        pts = cv2.perspectiveTransform(np.stack([xs + dx, ys + dy], -1).reshape(1, -1, 2)
-                                       .astype(np.float64), to_frame)[0].astype(np.float32)
-        level = cv2.remap(gray, pts[:, 0].reshape(n, n), pts[:, 1].reshape(n, n),
-                          cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        darkest = np.minimum(darkest, level)
+    darkest = np.min([module_values(gray, to_frame, n, at) for at in
+                      ((0.5, 0.5), (0.3, 0.3), (0.7, 0.3), (0.3, 0.7), (0.7, 0.7))], axis=0)
     return beyond_repair(dark & (darkest >= _WASHED_OUT), "M")
 
 

@@ -34,20 +34,26 @@ def _homography(corners: np.ndarray, size: int) -> np.ndarray:
     return cv2.getPerspectiveTransform(src, np.float32(corners)).astype(np.float64)
 
 
+# Rectified pixels -> module coordinates (the inverse of the scale to _PX per module + margin).
+_FROM_RECT = np.linalg.inv(np.array([[_PX, 0, _MARGIN * _PX], [0, _PX, _MARGIN * _PX],
+                                     [0, 0, 1]], np.float64))
+
+
 def rectify(gray: np.ndarray, to_image: np.ndarray, size: int) -> np.ndarray:
     """The symbol (size modules across) warped upright to _PX pixels per module, with margin."""
-    scale = np.array([[_PX, 0, _MARGIN * _PX], [0, _PX, _MARGIN * _PX], [0, 0, 1]], np.float64)
     side = (size + 2 * _MARGIN) * _PX
-    return cv2.warpPerspective(gray, to_image @ np.linalg.inv(scale), (side, side),
+    return cv2.warpPerspective(gray, to_image @ _FROM_RECT, (side, side),
                                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                borderMode=cv2.BORDER_REPLICATE)
 
 
-def module_values(gray: np.ndarray, to_image: np.ndarray, size: int) -> np.ndarray:
-    """The grey level at each module's centre (bilinear), size x size float32. (Averaging
-    points around the centre read fewer symbols: it adds more of the neighbours' blur than it
-    takes off the noise.)"""
-    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32) + 0.5
+def module_values(gray: np.ndarray, to_image: np.ndarray, size: int,
+                  at: tuple[float, float] = (0.5, 0.5)) -> np.ndarray:
+    """The grey level at each module's centre (bilinear), size x size float32; `at`: another
+    point of the module, (0, 0) its top-left corner. (Averaging points around the centre read
+    fewer symbols: it adds more of the neighbours' blur than it takes off the noise.)"""
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    xs, ys = xs + at[0], ys + at[1]
     pts = cv2.perspectiveTransform(np.stack([xs, ys], -1).reshape(1, -1, 2).astype(np.float64),
                                    to_image)[0].astype(np.float32)
     return cv2.remap(gray, pts[:, 0].reshape(size, size), pts[:, 1].reshape(size, size),
@@ -142,7 +148,6 @@ def refine(gray: np.ndarray, to_image: np.ndarray, size: int, reach: float = 2.0
     extrapolated from the finders, and a module or two off there misreads a whole quarter of
     the symbol; the alignment patterns pin it down. Landmarks lost under the glare are left
     out; with fewer than four found, the homography is kept."""
-    scale = np.array([[_PX, 0, _MARGIN * _PX], [0, _PX, _MARGIN * _PX], [0, 0, 1]], np.float64)
     for _ in range(rounds):
         rect = rectify(gray, to_image, size)
         found_mod, found_px = [], []
@@ -162,7 +167,7 @@ def refine(gray: np.ndarray, to_image: np.ndarray, size: int, reach: float = 2.0
                 found_px.append((x0 + bx + mid, y0 + by + mid))
         if len(found_mod) < 4:
             return to_image
-        px = cv2.perspectiveTransform(np.float64(found_px)[None], to_image @ np.linalg.inv(scale))
+        px = cv2.perspectiveTransform(np.float64(found_px)[None], to_image @ _FROM_RECT)
         fitted, _ = cv2.findHomography(np.float64(found_mod), px[0], 0)
         if fitted is None:
             return to_image
