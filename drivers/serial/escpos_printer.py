@@ -19,7 +19,7 @@ from drivers.serial import status as escpos_status
 from drivers.serial.interface import (DeviceUnavailableError, PrinterError,
                                       PrinterNotReadyError, PrinterStatus, PrinterTimeoutError,
                                       ReceiptDocument)
-from drivers.serial.ports import PORT_ERRORS, PortLocator, open_port
+from drivers.serial.ports import PORT_ERRORS, PortLocator, close_quietly, open_port
 from drivers.serial.render import QrBlock, Raster, layout_document, raster_bytes
 
 ESC_INIT = b"\x1b@"
@@ -73,11 +73,7 @@ class EscposSerialPrinter:
     def _drop(self) -> None:
         """Forget the port after an I/O failure: the next call locates the device again."""
         ser, self._ser = self._ser, None
-        if ser is not None:
-            try:
-                ser.close()
-            except PORT_ERRORS:
-                pass
+        close_quietly(ser)
 
     def close(self) -> None:
         with self._lock:

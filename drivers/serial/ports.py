@@ -65,6 +65,15 @@ def _norm_usb_id(text: str) -> str:
     return f"{int(vid, 16):04x}:{int(pid, 16):04x}"
 
 
+def close_quietly(ser: serial.SerialBase | None) -> None:
+    """Close a port that may already be dead (a pulled cable): nothing more to do then."""
+    if ser is not None:
+        try:
+            ser.close()
+        except PORT_ERRORS:
+            pass
+
+
 def open_port(locator: PortLocator, baudrate: int, *, read_timeout: float = 0.05,
               write_timeout: float = 5.0) -> serial.SerialBase:
     """Open the first candidate that opens. Raises DeviceUnavailableError when none does."""

@@ -13,7 +13,7 @@ import serial
 
 from drivers.serial.framing import LineFramer, ScannedText, decode_scan
 from drivers.serial.interface import DeviceUnavailableError
-from drivers.serial.ports import PORT_ERRORS, PortLocator, open_port
+from drivers.serial.ports import PORT_ERRORS, PortLocator, close_quietly, open_port
 
 POLL = 0.05  # read slice: short enough to notice a stale partial line in time
 
@@ -52,11 +52,7 @@ class SerialScanner:
 
     def close(self) -> None:
         ser, self._ser = self._ser, None
-        if ser is not None:
-            try:
-                ser.close()
-            except PORT_ERRORS:
-                pass
+        close_quietly(ser)
 
     def read_code(self, timeout: float) -> bytes | None:
         if self._ready:
