@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from drivers.camera.qr_decode import CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder, to_gray
-from drivers.camera.qr_soft import module_levels, module_values, read_located
+from drivers.camera.qr_soft import module_levels, module_values, read_at, read_located
 from drivers.camera.synthetic import qr_matrix, random_cccd_payload, render_card_frame
 
 # A card under a strong glare spot that zxing locates (finders, format, version) but cannot
@@ -49,6 +49,18 @@ def test_wrong_version_or_a_place_without_a_code_reads_nothing():
     assert read_located(gray, corners, version + 1) is None
     blank = np.full_like(gray, 200)
     assert read_located(blank, corners, version) is None
+
+
+def test_read_at_a_known_geometry_reads_the_card_and_nothing_a_module_off():
+    """The benchmark's missed_read_at_true_geometry hands read_at the renderer's homography."""
+    payload = random_cccd_payload(8)
+    geometry: list = []
+    gray = to_gray(render_card_frame(payload, module_px=3.2, rotation=-20, perspective=0.2,
+                                     blur=0.9, noise=6, seed=6, geometry=geometry))
+    n = qr_matrix(payload).shape[0]
+    assert read_at(gray, geometry[0], n) == payload.encode("utf-8")
+    shifted = geometry[0] @ np.array([[1, 0, 1.0], [0, 1, 0], [0, 0, 1]])  # one module right
+    assert read_at(gray, shifted, n) is None
 
 
 def test_a_glared_card_zxing_cannot_read_is_read_through_erasures():

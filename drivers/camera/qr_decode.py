@@ -493,10 +493,12 @@ for _name in ("zxing+cascade", "zxing+cascade+soft"):
 # zxing locates but cannot read, of which about half the rest of the cascade would also read;
 # it adds one photograph and, with fusion, a card or two per 400 held. Over four seeds (1,600
 # cards) the shipped configuration reads 96.9% of single frames and 99.3% of held cards within
-# 10 frames (seeds: 99.25 / 99.5 / 98.75 / 99.75%), CPU p95 over the held frames 20-35 ms;
-# the previous one (cascade+fusion) 96.6% and 99.2%. 7 of those 1,600 frames are beyond any
-# single-frame reader (benchmark: generated_beyond_repair). Cards still missed after 10
-# frames: 2.5-2.7 px modules with heavy blur (zxing does not even locate the symbol) or a glare
-# spot that barely moves (the kiosk asks to bring the card closer or tilt it:
-# QrDecoder.last_hint -> CameraWorker.qr_hint).
+# 10 frames (seeds: 99.25 / 99.25 / 98.75 / 99.75%) and 99.9% within 30 (2 s), CPU p95 over
+# the held frames 21-37 ms; the previous one (cascade+fusion) 96.6% and 99.2%. 7 of those
+# 1,600 frames are beyond any single-frame reader (benchmark: generated_beyond_repair), and
+# of the 50 single frames missed, qr_soft reads only 5 even at the renderer's exact geometry
+# (missed_read_at_true_geometry): a better locator would win little; the misses are glare
+# plus blur at 2.5-3.5 px per module. Cards still missed after 10 frames: a glare spot that
+# moves slowly (read at frames 11-18) or 2.6 px modules with heavy blur (the kiosk asks to
+# tilt the card or bring it closer: QrDecoder.last_hint -> CameraWorker.qr_hint).
 DEFAULT_DECODER_CONFIG = CONFIGS["zxing+cascade+soft+fusion"]

@@ -198,7 +198,12 @@ def read_located(gray: np.ndarray, corners: np.ndarray, version: int) -> bytes |
     kernel = np.ones((5, 5), np.uint8)
     rough = first < (cv2.dilate(first, kernel) + cv2.erode(first, kernel)) / 2
     corners = np.roll(corners, 2 - int(np.argmin(_finder_score(rough))), axis=0)
-    to_image = refine(gray, _homography(corners, size), size)
+    return read_at(gray, refine(gray, _homography(corners, size), size), size)
+
+
+def read_at(gray: np.ndarray, to_image: np.ndarray, size: int) -> bytes | None:
+    """The raw bytes of the symbol (size modules across) that `to_image` (module coordinates
+    -> pixels) maps onto `gray`; None when it cannot be read with confidence."""
     try:
         return decode_grid(*module_levels(module_values(gray, to_image, size)))
     except SymbolError:
