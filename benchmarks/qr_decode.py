@@ -115,6 +115,7 @@ def glare_beyond_repair(frame: np.ndarray, payload: str, to_frame: np.ndarray) -
 
 _SPECS: dict[int, tuple[str, dict, int]] = {}
 _GEOMETRY: dict[int, np.ndarray] = {}  # the renderer's true module -> frame homography
+_LATER: dict[tuple[int, int], np.ndarray] = {}
 
 
 def read_at_true_geometry(gen, frames: list[int]) -> int:
@@ -127,7 +128,6 @@ def read_at_true_geometry(gen, frames: list[int]) -> int:
         size = qr_matrix(_SPECS[i][0]).shape[0]
         ok += read_at(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), _GEOMETRY[i], size) == expected
     return ok
-_LATER: dict[tuple[int, int], np.ndarray] = {}
 
 
 def later_frame(i: int, k: int) -> np.ndarray:
