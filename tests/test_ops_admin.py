@@ -118,6 +118,9 @@ def test_outbox_counts_deadlines_and_retry(qtbot, tmp_path):
         click(admin.retry)
         qtbot.waitUntil(lambda: admin.state_of(rejected) == "queued", timeout=10000)
         assert admin.retry_message.text() == f"{rejected} is queued to be sent again"
+        # the refreshed outbox keeps the selection, and the button follows its new state
+        assert admin._selected_code() == rejected
+        assert not admin.retry.isEnabled()
 
 
 def test_reprint_from_the_print_journal(qtbot, tmp_path):

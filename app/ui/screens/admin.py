@@ -406,6 +406,7 @@ class AdminView(QWidget):
                 self.table.selectRow(r)
         self.counts.setText(" · ".join(f"{self._state_word(k)}: {v}"
                                        for k, v in sorted(counts.items())))
+        self._selection_changed()  # reselecting the same row emits nothing: its state may be new
 
     def _state_word(self, state: str) -> str:
         """The outbox state in the staff's language (the code stays in the diagnostics)."""
@@ -418,7 +419,6 @@ class AdminView(QWidget):
             return pick(self.services.catalog.get(procedure_id).title, self.lang)
         except Exception:  # noqa: BLE001 - a procedure this kiosk no longer offers: its id
             return procedure_id
-        self._selection_changed()
 
     def show_health(self, health: dict) -> None:
         self.health = dict(health)
