@@ -48,7 +48,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from drivers.camera.qr_decode import CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder  # noqa: E402
+from drivers.camera.qr_decode import (CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder,  # noqa: E402
+                                      to_gray)
 from drivers.camera.qr_soft import module_values, read_at  # noqa: E402
 from drivers.camera.qr_symbol import beyond_repair  # noqa: E402
 from drivers.camera.synthetic import qr_matrix, random_cccd_payload, render_card_frame  # noqa: E402
@@ -105,7 +106,7 @@ def glare_beyond_repair(frame: np.ndarray, payload: str, to_frame: np.ndarray) -
     """Whether the glare washed out so many dark modules that no decoder can read this frame
     alone, not even one told which codewords were hit (qr_symbol.beyond_repair). A module's
     level is the darkest of 5 points (its centre and +-0.2 module), at the true geometry."""
-    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    gray = to_gray(frame).astype(np.float32)
     dark = qr_matrix(payload).astype(bool)
     n = dark.shape[0]
     darkest = np.min([module_values(gray, to_frame, n, at) for at in
@@ -126,7 +127,7 @@ def read_at_true_geometry(gen, frames: list[int]) -> int:
     for i in frames:
         frame, expected, _ = gen[i]
         size = qr_matrix(_SPECS[i][0]).shape[0]
-        ok += read_at(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), _GEOMETRY[i], size) == expected
+        ok += read_at(to_gray(frame), _GEOMETRY[i], size) == expected
     return ok
 
 

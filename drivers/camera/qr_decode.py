@@ -165,6 +165,19 @@ def _diagnose(gray: np.ndarray, roi: _Roi) -> str:
     return "unreadable"
 
 
+def _attempt_image(base: np.ndarray, attempt: Attempt,
+                   prepped: np.ndarray | None = None) -> np.ndarray:
+    """What the attempt's engine sees: `base` pre-processed and scaled, the pre-processing
+    after the scaling for those tuned on upscaled images (AFTER_SCALE). `prepped`: `base`
+    already pre-processed (the cascade shares one pre-processing among attempts)."""
+    after = attempt.prep in AFTER_SCALE
+    img = base if after else prepped if prepped is not None else prep(base, attempt.prep)
+    if attempt.scale != 1.0:
+        img = cv2.resize(img, None, fx=attempt.scale, fy=attempt.scale,
+                         interpolation=cv2.INTER_CUBIC if attempt.scale > 1 else cv2.INTER_AREA)
+    return prep(img, attempt.prep) if after else img
+
+
 # Whole symbols qr_soft reads per image at most: more are the same symbol located again.
 _SOFT_TRIES = 2
 
@@ -296,20 +309,12 @@ class QrDecoder:
             if attempt.roi and (roi is None or roi.x + _MIN_SIDE > gray.shape[1]
                                 or roi.y + _MIN_SIDE > gray.shape[0]):
                 continue  # no hint, or one from a bigger frame than this one
+            base = gray[roi.y:roi.y + roi.h, roi.x:roi.x + roi.w] if attempt.roi else gray
             # keyed by the ROI itself: a hint found mid-cascade moves the ROI
             key = (attempt.prep, (roi.x, roi.y, roi.w, roi.h) if attempt.roi else None)
-            after = attempt.prep in AFTER_SCALE
-            img = preps.get(key) if not after else None
-            if img is None:
-                base = gray[roi.y:roi.y + roi.h, roi.x:roi.x + roi.w] if attempt.roi else gray
-                img = base if after else preps.setdefault(key, prep(base, attempt.prep))
-            if attempt.scale != 1.0:
-                img = cv2.resize(img, None, fx=attempt.scale, fy=attempt.scale,
-                                 interpolation=cv2.INTER_CUBIC if attempt.scale > 1
-                                 else cv2.INTER_AREA)
-            if after:
-                img = prep(img, attempt.prep)
-            found, hints = self._run(attempt, img)
+            if attempt.prep not in AFTER_SCALE and key not in preps:
+                preps[key] = prep(base, attempt.prep)
+            found, hints = self._run(attempt, _attempt_image(base, attempt, preps.get(key)))
             located = [h.corners / attempt.scale + ([roi.x, roi.y] if attempt.roi else [0, 0])
                        for h in hints]
             symbols += [(c, h.version) for c, h in zip(located, hints) if h.version]
@@ -384,15 +389,7 @@ class QrDecoder:
                 if found:
                     return self._fused_read(found, attempt, f, t0)
                 continue
-            img = f.fused
-            if attempt.prep not in AFTER_SCALE:
-                img = prep(img, attempt.prep)
-            if attempt.scale != 1.0:
-                img = cv2.resize(img, None, fx=attempt.scale, fy=attempt.scale,
-                                 interpolation=cv2.INTER_CUBIC)
-            if attempt.prep in AFTER_SCALE:
-                img = prep(img, attempt.prep)
-            found, hints = self._run(attempt, img)
+            found, hints = self._run(attempt, _attempt_image(f.fused, attempt))
             symbols += [(h.corners / attempt.scale, h.version) for h in hints if h.version]
             if found:
                 return self._fused_read(found, attempt, f, t0)
