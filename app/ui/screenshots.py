@@ -68,7 +68,7 @@ def capture(out: Path, visits=VISITS, lang: str = "vi") -> list[Path]:
 
         def shoot(name: str, kiosk=kiosk, v=v) -> None:
             if (v.only and name not in v.only) or name == "admin":
-                return  # the admin view is shot once, tab by tab, below
+                return  # the admin view: tab by tab, by `python -m app.ui.screens.admin`
             for _ in range(5):  # pending layout requests first: they may grow the window
                 qapp.processEvents()
             panel = kiosk.operator_panel
@@ -77,19 +77,14 @@ def capture(out: Path, visits=VISITS, lang: str = "vi") -> list[Path]:
             kiosk.window.resize(1280 + (panel.width() if panel is not None else 0), 800)
             for _ in range(20):
                 qapp.processEvents()
-            widget = kiosk.admin if name == "admin" else kiosk.window
             path = out / f"{v.prefix}{name}.png"
-            widget.grab().save(str(path))
+            kiosk.window.grab().save(str(path))
             saved.append(path)
 
         try:
             run_visit(kiosk, v.procedure, v.cards, on_screen=shoot, more_people=v.more_people)
             if v.staff_screen:
                 _staff_register(kiosk, shoot)
-            if v is visits[0] and hasattr(kiosk.admin, "save_screenshots"):
-                kiosk.open_admin()
-                saved += kiosk.admin.save_screenshots(out)
-                kiosk.admin.close()
         finally:
             kiosk.shutdown()
     return saved
