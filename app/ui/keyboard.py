@@ -240,11 +240,12 @@ class OnScreenKeyboard(QWidget):
         lay = QVBoxLayout(self.letters)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
+        top, middle, bottom = ([(ch, f"key:{ch}") for ch in row] for row in LETTER_ROWS)
         rows = [
             [(ch, f"key:{ch}") for ch in "1234567890/:-@.,"],
-            [(ch, f"key:{ch}") for ch in "qwertyuiop"] + [(t, f"tone:{n}") for n, t in TONE_KEYS],
-            [(ch, f"key:{ch}") for ch in "asdfghjkl"] + [(t, f"mark:{n}") for n, t in MARK_KEYS],
-            [("⇧", "key:shift")] + [(ch, f"key:{ch}") for ch in "zxcvbnm"]
+            top + [(t, f"tone:{n}") for n, t in TONE_KEYS],
+            middle + [(t, f"mark:{n}") for n, t in MARK_KEYS],
+            [("⇧", "key:shift")] + bottom
             + [("␣", "key:space"), ("⌫", "key:backspace"), ("✓", "key:done")],
         ]
         wide = {"key:shift": 2, "key:space": 3, "key:backspace": 2, "key:done": 2}
