@@ -64,7 +64,6 @@ def test_devices_printer_status_and_network(qtbot, tmp_path):
 def test_endpoint_down_is_shown(qtbot, tmp_path):
     with make_kiosk(qtbot, tmp_path, "sync.embedded_endpoint=false",
                     "sync.endpoint_url=http://127.0.0.1:9") as app:
-        app.services.sync_service  # offline: the outbox keeps everything
         admin = open_admin(qtbot, app)
         qtbot.waitUntil(lambda: "not reachable" in admin.network.text(), timeout=10000)
 
