@@ -8,24 +8,14 @@ And the log test: a whole simulated session, then every log line is searched for
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
-from pathlib import Path
 
-
-from app import config, logs
+from app import config
 from app.session import Stage
+from app.ui.scripted import load_identity
 from tests.fixtures.kiosk import waiter
-
-ROOT = Path(__file__).resolve().parent.parent
-PROFILES = ROOT / "assets" / "simulator" / "cards"
-
-
-
-
-def profile(name: str) -> dict:
-    return json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8"))["identity"]
+from tests.fixtures.logs import redacted_log_file
 
 
 def test_hospital_check_in_end_to_end(qtbot, kiosk, tmp_path):
@@ -34,7 +24,7 @@ def test_hospital_check_in_end_to_end(qtbot, kiosk, tmp_path):
     visit = ScriptedVisit(kiosk, waiter(qtbot))
     visit.start("hospital_bhyt_checkin")
     visit.present_card("adult-2021")
-    person = profile("adult-2021")
+    person = load_identity("adult-2021")
 
     # the review shows the chip's values, locked, and asks only for what the card cannot give
     review = kiosk.window.screens[Stage.REVIEW]
@@ -80,20 +70,9 @@ def test_no_personal_data_in_any_log(qtbot, kiosk, tmp_path, caplog):
 
     caplog.set_level(logging.DEBUG)
     log_file = tmp_path / "all.log"
-    handler = logging.FileHandler(log_file, encoding="utf-8")
-    handler.setLevel(logging.DEBUG)
-    handler.addFilter(logs.RedactingFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    old_level = root.level
-    root.setLevel(logging.DEBUG)
-    try:
+    with redacted_log_file(log_file):
         run_visit(kiosk, "hospital_bhyt_checkin", ["adult-2021"], wait=waiter(qtbot))
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-        handler.close()
-    person = profile("adult-2021")
+    person = load_identity("adult-2021")
     written = log_file.read_text(encoding="utf-8")
     assert "session started" in written and "submission queued" in written
     secrets = [person["id_number"], person["full_name"], person["place_of_residence"],
@@ -144,7 +123,7 @@ def test_hand_scanner_gives_the_key_to_the_chip(qtbot, kiosk):
     click(kiosk.operator_panel, "simScanQr")
     qtbot.waitUntil(lambda: kiosk.controller.session.access is not None, timeout=10000)
     assert kiosk.controller.session.access.qr_record.source is Source.SCANNER
-    assert kiosk.controller.session.access.id_number == profile("adult-2021")["id_number"]
+    assert kiosk.controller.session.access.id_number == load_identity("adult-2021")["id_number"]
     visit.present_card("adult-2021", via_qr=False)
     review = kiosk.window.screens[Stage.REVIEW]
-    assert review.form.rows["patient.full_name"].editor.text() == profile("adult-2021")["full_name"]
+    assert review.form.rows["patient.full_name"].editor.text() == load_identity("adult-2021")["full_name"]

@@ -18,6 +18,7 @@ from app.identity.model import Source
 from app.session import Stage
 from app.ui import operator_check
 from app.ui.scripted import ScriptedVisit, click, load_identity, run_visit
+from tests.fixtures.kiosk import waiter
 
 LODGING_SETTINGS = ["lodging.establishment_name=Khách sạn Sông Hồng",
                     "lodging.establishment_address=Số 2, Phố Hàng Bài, Hà Nội",
@@ -61,10 +62,6 @@ def staff(monkeypatch):
 def tr(context: str, text: str) -> str:
     """What the screen shows for a source string (Vietnamese once translated)."""
     return QCoreApplication.translate(context, text)
-
-
-def waiter(qtbot):
-    return lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
 
 
 def review_of(kiosk):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWid
 
 from app.session import Stage
 from app.ui.accessibility import min_target_px
+from tests.fixtures.kiosk import waiter
 from tests.test_ops_kiosk_mode import make_kiosk
 
 TARGETS = (QPushButton, QLineEdit, QComboBox, QCheckBox)
@@ -71,7 +72,7 @@ def test_every_target_of_a_visit_is_at_least_9_mm(qtbot, tmp_path, modes):
             else:
                 problems[name] = small_targets(root, min_px)
 
-        wait = lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
+        wait = waiter(qtbot)
         run_visit(app, "hospital_bhyt_checkin", ["adult-2021"], wait=wait, on_screen=check)
         dialog = PinDialog(app.ops.guard)
         qtbot.addWidget(dialog)
@@ -104,7 +105,7 @@ def test_other_families_targets_are_at_least_9_mm(qtbot, tmp_path, profile, proc
             root = app.admin if name == "admin" else app.window
             problems[name] = small_targets(root, min_px)
 
-        wait = lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
+        wait = waiter(qtbot)
         run_visit(app, procedure, cards, wait=wait, on_screen=check)
     assert {"choose", "present", "review", "consent", "receipt"} <= set(problems)
     assert {k: v for k, v in problems.items() if v} == {}

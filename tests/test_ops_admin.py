@@ -4,18 +4,15 @@ the diagnostic bundle (no personal data after a whole simulated session), and it
 
 from __future__ import annotations
 
-import json
 import zipfile
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from tests.fixtures.kiosk import waiter
+from tests.fixtures.logs import redacted_log_file
 from tests.test_ops_kiosk_mode import make_kiosk
-
-ROOT = Path(__file__).resolve().parent.parent
-PROFILES = ROOT / "assets" / "simulator" / "cards"
 
 
 def click(w) -> None:
@@ -147,32 +144,16 @@ def test_reprint_from_the_print_journal(qtbot, tmp_path):
         assert len(simulator.receipts) == 1
 
 
-def profile(name: str) -> dict:
-    return json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8"))["identity"]
-
-
 def test_diagnostic_bundle_holds_no_personal_data(qtbot, tmp_path):
-    import logging
+    from app.ui.scripted import load_identity, run_visit
 
-    from app import logs
-    from app.ui.scripted import run_visit
-
-    log_file = tmp_path / "logs" / "kiosk.log"
-    log_file.parent.mkdir()
-    handler = logging.FileHandler(log_file, encoding="utf-8")
-    handler.addFilter(logs.RedactingFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    old = root.level
-    root.setLevel(logging.DEBUG)
-    try:
+    with redacted_log_file(tmp_path / "logs" / "kiosk.log") as handler:
         with make_kiosk(qtbot, tmp_path, "admin.pin_hash=scrypt$1$1$1$00$00") as app:
-            wait = lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
-            code = run_visit(app, "hospital_bhyt_checkin", ["adult-2021"], wait=wait)
+            code = run_visit(app, "hospital_bhyt_checkin", ["adult-2021"], wait=waiter(qtbot))
             # a careless line with the person's data, written after the session was wiped
             # (the session's own masks are gone): the bundle's scan must still catch the
             # ID number, the dates, the phone
-            person = profile("adult-2021")
+            person = load_identity("adult-2021")
             handler.stream.write(f"stray {person['id_number']} {person['birth_date']} "
                                  f"0912345678\n")
             handler.flush()
@@ -183,10 +164,6 @@ def test_diagnostic_bundle_holds_no_personal_data(qtbot, tmp_path):
             qtbot.waitUntil(lambda: admin.last_bundle is not None, timeout=20000)
             assert admin.diag_result.text().startswith("Saved: ")
             bundle = admin.last_bundle
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old)
-        handler.close()
 
     assert bundle.parent == tmp_path / "support"
     with zipfile.ZipFile(bundle) as zf:

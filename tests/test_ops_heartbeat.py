@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 
 import httpx
 import pytest
 
 from app.heartbeat import HeartbeatError, make_http_client, send_heartbeat
 from endpoint.embedded import EmbeddedEndpoint
+from tests.fixtures.kiosk import waiter
 from tests.test_ops_kiosk_mode import make_kiosk
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -82,12 +80,11 @@ def test_heartbeat_routes_are_authenticated(endpoint):
 
 
 def test_a_running_kiosk_reports_itself_without_personal_data(qtbot, tmp_path):
-    from app.ui.scripted import run_visit
+    from app.ui.scripted import load_identity, run_visit
 
-    profile = json.loads((ROOT / "assets/simulator/cards/adult-2021.json")
-                         .read_text(encoding="utf-8"))["identity"]
+    profile = load_identity("adult-2021")
     with make_kiosk(qtbot, tmp_path, "admin.heartbeat_seconds=1", "kiosk.id=kiosk-hb-1") as app:
-        wait = lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
+        wait = waiter(qtbot)
         code = run_visit(app, "hospital_bhyt_checkin", ["adult-2021"], wait=wait)
         hb = app.ops.heartbeat
         assert hb is not None

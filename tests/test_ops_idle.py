@@ -8,7 +8,6 @@ controller; the test sets the running timer's interval directly)."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -18,19 +17,11 @@ from PySide6.QtTest import QTest
 
 from app import logs
 from app.session import Stage
+from app.ui.scripted import load_identity
+from tests.fixtures.kiosk import waiter
 from tests.test_ops_kiosk_mode import make_kiosk
 
-ROOT = Path(__file__).resolve().parent.parent
-PROFILES = ROOT / "assets" / "simulator" / "cards"
 ENDPOINT_DB = "endpoint.sqlite3"  # the simulated remote service: holds payloads by design
-
-
-def profile(name: str) -> dict:
-    return json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8"))["identity"]
-
-
-def waiter(qtbot):
-    return lambda cond, timeout=10.0: qtbot.waitUntil(cond, timeout=int(timeout * 1000))
 
 
 def fast_idle(app, tick_ms: int = 20) -> None:
@@ -58,7 +49,7 @@ def test_idle_countdown_then_wipe_on_the_review_screen(qtbot, tmp_path):
         visit.start("hospital_bhyt_checkin")
         visit.present_card("adult-2021")
         visit.at(Stage.REVIEW)
-        person = profile("adult-2021")
+        person = load_identity("adult-2021")
         review, reading = window.screens[Stage.REVIEW], window.screens[Stage.READING]
         assert review.form.rows["patient.id_number"].editor.text() == person["id_number"]
         assert not reading.face.pixmap().isNull()  # the chip's portrait was shown
@@ -121,7 +112,7 @@ def test_idle_on_the_receipt_clears_it(qtbot, tmp_path):
         # what stays on disk, and why it holds no personal data: the outbox (encrypted
         # payload, metadata), the print journal and simulated receipts (dossier code,
         # procedure, time, agencies), logs (redacted)
-        person = profile("adult-2021")
+        person = load_identity("adult-2021")
         assert files_holding(tmp_path, [person["id_number"].encode(),
                                         person["full_name"].encode()]) == []
 
