@@ -10,6 +10,8 @@ Agency routes (Authorization: Bearer):   GET  /v1/dossiers          list with id
                                          GET  /v1/stats
                                          GET  /v1/kiosks            every kiosk, its last heartbeat
 Open:                                    GET  /healthz, GET /openapi.json
+                                         GET  /v1/lookup/{code}  a dossier's status by the
+                                              receipt's QR code (no personal data)
 Errors are JSON: {"error": {"code": "...", "message": "..."}} with a 4xx/5xx status.
 Logs name kiosks, dossier ids and counts only: payloads hold personal data.
 """
