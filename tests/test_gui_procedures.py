@@ -27,6 +27,9 @@ LODGING_SETTINGS = ["lodging.establishment_name=Khách sạn Sông Hồng",
 
 @pytest.fixture
 def make_kiosk(qtbot, tmp_path):
+    """A factory, make(profile, *overrides): a shown kiosk of that profile in the default language
+    (Vietnamese), with LODGING_SETTINGS, shut down at teardown. Not tests.fixtures.kiosk.make_kiosk
+    (a context manager for the hospital profile in English)."""
     from app.ui.application import KioskApplication
 
     made = []

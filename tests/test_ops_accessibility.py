@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWid
 
 from app.session import Stage
 from app.ui.accessibility import min_target_px
-from tests.fixtures.kiosk import waiter
-from tests.test_ops_kiosk_mode import make_kiosk
+from tests.fixtures.kiosk import make_kiosk, waiter
 
 TARGETS = (QPushButton, QLineEdit, QComboBox, QCheckBox)
 

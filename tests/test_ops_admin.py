@@ -10,9 +10,8 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from tests.fixtures.kiosk import waiter
+from tests.fixtures.kiosk import make_kiosk, waiter
 from tests.fixtures.logs import redacted_log_file
-from tests.test_ops_kiosk_mode import make_kiosk
 
 
 def click(w) -> None:

@@ -12,8 +12,7 @@ import pytest
 
 from app.heartbeat import HeartbeatError, make_http_client, send_heartbeat
 from endpoint.embedded import EmbeddedEndpoint
-from tests.fixtures.kiosk import waiter
-from tests.test_ops_kiosk_mode import make_kiosk
+from tests.fixtures.kiosk import make_kiosk, waiter
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

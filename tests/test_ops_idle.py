@@ -18,8 +18,7 @@ from PySide6.QtTest import QTest
 from app import logs
 from app.session import Stage
 from app.ui.scripted import load_identity
-from tests.fixtures.kiosk import waiter
-from tests.test_ops_kiosk_mode import make_kiosk
+from tests.fixtures.kiosk import make_kiosk, waiter
 
 ENDPOINT_DB = "endpoint.sqlite3"  # the simulated remote service: holds payloads by design
 

@@ -3,38 +3,15 @@ refused, the hidden corner entry -> PIN -> admin view, and leaving only with the
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from app import config
 from app.admin_pin import hash_pin
 from app.session import Stage
-
-
-@contextlib.contextmanager
-def make_kiosk(qtbot, tmp_path, *overrides: str, show: bool = True):
-    """A simulated kiosk as tests/test_gui_e2e.py builds it, in English (source strings)."""
-    from app.ui.application import KioskApplication
-
-    cfg = config.load(None, simulate=True, overrides=[
-        f"kiosk.data_dir={tmp_path}", "kiosk.profile=hospital", "sync.interval_seconds=1",
-        "kiosk.language=en", "accessibility.speech=false", *overrides])
-    app = KioskApplication(cfg)
-    try:
-        if show:
-            app.show()
-        yield app
-    finally:
-        app.shutdown()
-        # delete the widgets now: leftovers make every later style-sheet change slower
-        for w in (app.window, app.admin):
-            w.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+from tests.fixtures.kiosk import make_kiosk
 
 
 def tap_corner(qtbot, window, times: int = 5) -> None:
