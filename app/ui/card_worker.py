@@ -62,6 +62,11 @@ class CardWorker(QObject):
         """At least one reader is attached."""
         return bool(self._readers)
 
+    @property
+    def reader_count(self) -> int:
+        """Readers attached now (a plain read: the heartbeat thread asks too)."""
+        return len(self._readers)
+
     def read(self, keys: list, options: Any) -> None:
         """Start a read on the worker thread; the outcome arrives as read_finished/read_failed."""
         self._cancel.set()  # a read still winding down stops at its next APDU

@@ -192,7 +192,7 @@ class Ops(QObject):
         attributes, readable from the heartbeat thread too."""
         s, out = self.services, {}
         if s.card_worker is not None:
-            out["card"] = f"readers={len(getattr(s.card_worker, '_readers', []) or [])}"
+            out["card"] = f"readers={s.card_worker.reader_count}"
         if s.camera_worker is not None:
             out["camera"] = str(getattr(s.camera_worker, "state", "") or "")
         if s.scanner_worker is not None:

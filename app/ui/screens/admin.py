@@ -238,14 +238,14 @@ class AdminView(QWidget):
 
     def _show_devices(self, *_changed: Any) -> None:
         live = self.ops.live_states() if self.ops is not None else {}
+        card_worker = self.services.card_worker
         lines = []
         for dev in self.services.devices.all():
             state = self.tr("ready") if dev.available else self.tr("unavailable: %s") % dev.error
             sim = " (simulator)" if dev.simulated else ""
             now = live.get(dev.kind, "")
-            if dev.kind == "card" and now:
-                n = int(now.split("=")[1])
-                now = self.tr("%n reader(s) attached", "", n)
+            if dev.kind == "card" and card_worker is not None:
+                now = self.tr("%n reader(s) attached", "", card_worker.reader_count)
             lines.append(f"{dev.kind}{sim}: {state}" + (f" · {now}" if now else ""))
         self.devices.setText("\n".join(lines))
         self._show_printer()
