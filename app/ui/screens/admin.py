@@ -45,10 +45,6 @@ QLabel[role="section"] { font-size: 24px; font-weight: bold; }
 """
 
 
-def _local(value: Any) -> str:
-    return local_text(value)
-
-
 def _table(columns: int, name: str) -> QTableWidget:
     t = QTableWidget(0, columns)
     t.setObjectName(name)
@@ -282,7 +278,7 @@ class AdminView(QWidget):
         if last is None:
             lines.append(self.tr("Last sync: not yet"))
         else:
-            line = self.tr("Last sync: %s") % _local(last)
+            line = self.tr("Last sync: %s") % local_text(last)
             report = ops.last_report
             if report is not None and report.offline:
                 line += " — " + self.tr("offline")
@@ -293,7 +289,7 @@ class AdminView(QWidget):
         if hb is None:
             lines.append(self.tr("Heartbeat: off"))
         elif hb.last_sent_at is not None:
-            lines.append(self.tr("Heartbeat: last sent %s") % _local(hb.last_sent_at))
+            lines.append(self.tr("Heartbeat: last sent %s") % local_text(hb.last_sent_at))
         else:
             lines.append(self.tr("Heartbeat: not sent yet"))
         self.network.setText("\n".join(lines))
@@ -394,7 +390,7 @@ class AdminView(QWidget):
             for c, col in enumerate(COLUMNS):
                 value = getattr(item, col, "")
                 if isinstance(value, datetime):
-                    value = _local(value)
+                    value = local_text(value)
                 elif col == "state":
                     value = self._state_word(value)
                 elif col == "procedure_id":
@@ -433,7 +429,8 @@ class AdminView(QWidget):
                 text = self.tr("%1: deadline PASSED at %2")
             else:
                 text = self.tr("%1: deadline at %2, in %3")
-            lines.append(text.replace("%1", item.dossier_code).replace("%2", _local(item.deadline))
+            lines.append(text.replace("%1", item.dossier_code)
+                         .replace("%2", local_text(item.deadline))
                          .replace("%3", self._duration(when - now)))
         self.deadlines.setText("\n".join(lines))
 
@@ -491,7 +488,7 @@ class AdminView(QWidget):
         self._journal_entries = entries
         self.journal.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            values = {"created_at": _local(e.created_at), "kind": e.document.kind,
+            values = {"created_at": local_text(e.created_at), "kind": e.document.kind,
                       "state": e.state, "reason": e.reason, "attempts": str(e.attempts),
                       "id": e.id}
             for c, col in enumerate(JOURNAL_COLUMNS):
