@@ -72,8 +72,11 @@ def test_register_room_group_checkout_and_restart(tmp_path):
     now = [T0]
     reg = GuestRegister(tmp_path / "guests.sqlite3", clock=lambda: now[0])
     assert oct(os.stat(tmp_path / "guests.sqlite3").st_mode & 0o777) == "0o600"
-    room = reg.check_in("204", [citizen(), FOREIGN], expected_departure=date(2026, 3, 5),
-                        reason="tourism")
+    # one room, two notifications: the citizen's (LT-1) and the foreign guest's
+    room = (reg.check_in("204", [citizen()], expected_departure=date(2026, 3, 5),
+                         reason="tourism", notification_ref="LT-1")
+            + reg.check_in("204", [FOREIGN], expected_departure=date(2026, 3, 5),
+                           reason="tourism"))
     assert [s.room for s in room] == ["204", "204"]
     assert all(s.deadline == datetime(2026, 3, 2, 23, 0, tzinfo=VN_TZ) for s in room)
     group = reg.check_in_group({"301": [citizen("A", "001090000001")],
@@ -89,7 +92,7 @@ def test_register_room_group_checkout_and_restart(tmp_path):
     warnings = reg.deadline_warnings()
     assert [(w.room, w.state) for w in warnings] == [("204", "near"), ("204", "near")]
     assert "204" in warnings[0].message_vi and "Bình" not in warnings[0].message_en
-    reg.mark_notified(room[0].id, reference="LT-1")
+    assert reg.mark_notified_by_reference("LT-1") == 1
     now[0] = T0 + timedelta(hours=9, minutes=1)  # 23:01: one missed
     assert [(w.stay_id, w.state) for w in reg.deadline_warnings()] == [(room[1].id, "missed")]
     out = reg.check_out_room("204", at=T0 + timedelta(days=3))
@@ -126,8 +129,10 @@ def test_register_from_a_completed_draft(tmp_path):
     draft.set("stay.room", "101")
     draft.set("stay.expected_departure", "2026-03-04")
     draft.set("stay.reason", "work")
-    stays = GuestRegister(tmp_path / "g.sqlite3", clock=lambda: T0).check_in_from_draft(draft)
+    stays = GuestRegister(tmp_path / "g.sqlite3", clock=lambda: T0).check_in_from_draft(
+        draft, reference="HS-260302-AAAAAA")
     assert len(stays) == 1 and stays[0].guest.kind == CITIZEN
+    assert stays[0].notification_ref == "HS-260302-AAAAAA"
     assert stays[0].guest.sex == "female" and stays[0].arrival == T0.replace(tzinfo=VN_TZ)
 
 
@@ -192,13 +197,12 @@ def test_foreign_guest_from_a_passport_chip():
 def test_a_delivered_notification_marks_its_stays_whenever_it_arrives(tmp_path):
     register = GuestRegister(tmp_path / "guests.sqlite3")
     arrival = datetime(2026, 11, 23, 14, 0, tzinfo=VN_TZ)
+    assert register.mark_notified_by_reference("HS-261123-AAAAAA") == 0  # no check-in yet
     stays = register.check_in("101", [Guest("Khách Một", id_number="001090012345"),
                                       Guest("Khách Hai", id_number="079301000123")],
-                              arrival=arrival)
+                              arrival=arrival, notification_ref="HS-261123-AAAAAA")
     other = register.check_in("102", [Guest("Khách Ba", id_number="001190012345")],
-                              arrival=arrival)
-    assert register.mark_notified_by_reference("HS-261123-AAAAAA") == 0  # not attached yet
-    register.attach_reference([s.id for s in stays], "HS-261123-AAAAAA")
+                              arrival=arrival, notification_ref="HS-261123-BBBBBB")
     assert register.mark_notified_by_reference("HS-261123-AAAAAA") == 2
     first = [register.get(s.id).notified_at for s in stays]
     assert all(first)

@@ -130,8 +130,10 @@ class GuestRegister:
 
     def check_in(self, room: str, guests: list[Guest], *, arrival: datetime | None = None,
                  expected_departure: date | None = None, reason: str = "",
-                 group_name: str = "") -> list[Stay]:
-        """Check one or more guests into a room together (all or none are registered)."""
+                 group_name: str = "", notification_ref: str = "") -> list[Stay]:
+        """Check one or more guests into a room together (all or none are registered).
+        notification_ref: the dossier code of the notification that covers them, written with
+        the stays, so that no stay can exist without it (mark_notified_by_reference)."""
         if not room.strip():
             raise RegisterError("room_missing", "Chưa nhập số phòng.", "The room is missing.")
         if not guests:
@@ -150,11 +152,11 @@ class GuestRegister:
                 row["birth_date"] = g.birth_date.isoformat() if g.birth_date else None
                 cur = db.execute(
                     "INSERT INTO stays (room, group_name, reason, arrival, expected_departure, "
-                    "deadline, " + ", ".join(_GUEST_FIELDS) + ") VALUES (?, ?, ?, ?, ?, ?, "
-                    + ", ".join("?" for _ in _GUEST_FIELDS) + ")",
+                    "deadline, notification_ref, " + ", ".join(_GUEST_FIELDS) + ") VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, " + ", ".join("?" for _ in _GUEST_FIELDS) + ")",
                     (room.strip(), group_name, reason, when.isoformat(),
                      expected_departure.isoformat() if expected_departure else None,
-                     deadline.isoformat(), *row.values()))
+                     deadline.isoformat(), notification_ref, *row.values()))
                 ids.append(cur.lastrowid)
         return [self.get(i) for i in ids]
 
@@ -169,8 +171,9 @@ class GuestRegister:
                                  reason=reason, group_name=group_name)
         return out
 
-    def check_in_from_draft(self, draft: FormDraft) -> list[Stay]:
-        """Register the guests of a completed lodging notification draft."""
+    def check_in_from_draft(self, draft: FormDraft, *, reference: str = "") -> list[Stay]:
+        """Register the guests of a completed lodging notification draft; reference: the
+        notification's dossier code."""
         guests = []
         for i in range(draft.people("guest")):
             def val(name: str, i: int = i) -> Any:
@@ -185,19 +188,13 @@ class GuestRegister:
         return self.check_in(draft.raw("stay.room") or "", guests, arrival=arrival,
                              expected_departure=parse_date(draft.raw("stay.expected_departure")),
                              reason=draft.raw("stay.reason") or "",
-                             group_name=draft.raw("stay.group_name") or "")
-
-    def attach_reference(self, stay_ids: list[int], reference: str) -> None:
-        """Remember which notification (the dossier code) covers these stays, so that its
-        delivery marks them notified whenever it happens (mark_notified_by_reference)."""
-        with closing(self._connect()) as db, db:
-            db.executemany("UPDATE stays SET notification_ref = ? WHERE id = ?",
-                           [(reference, i) for i in stay_ids])
+                             group_name=draft.raw("stay.group_name") or "",
+                             notification_ref=reference)
 
     def mark_notified_by_reference(self, reference: str, *, at: datetime | None = None) -> int:
         """The notification `reference` was delivered: its stays not yet marked are notified
         now (safe to call again). Returns how many stays it covers: 0 means none is registered
-        under it yet (the check-in write may still be on its way)."""
+        under it (its check-in failed, or is still being written)."""
         with closing(self._connect()) as db, db:
             db.execute("UPDATE stays SET notified_at = ? WHERE notification_ref = ? AND "
                        "notified_at IS NULL", (to_vn(at or self._clock()).isoformat(), reference))
@@ -220,15 +217,6 @@ class GuestRegister:
     def check_out_room(self, room: str, *, at: datetime | None = None) -> list[Stay]:
         """Everyone still in the room leaves."""
         return [self.check_out(s.id, at=at) for s in self.in_house(room)]
-
-    def mark_notified(self, stay_id: int, *, at: datetime | None = None,
-                      reference: str = "") -> Stay:
-        """The notification was delivered (the outbox calls this with the dossier code)."""
-        self.get(stay_id)
-        with closing(self._connect()) as db, db:
-            db.execute("UPDATE stays SET notified_at = ?, notification_ref = ? WHERE id = ?",
-                       (to_vn(at or self._clock()).isoformat(), reference, stay_id))
-        return self.get(stay_id)
 
     # --- reading ----------------------------------------------------------------------------
 

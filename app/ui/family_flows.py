@@ -165,13 +165,16 @@ class LodgingFlow(QObject):
     checked_in = Signal()  # the visit's stays are in the register
     stays_loaded = Signal(object, object)  # list of Stay, list of DeadlineWarning
     register_failed = Signal(str)  # a message for staff
+    # after each outbox snapshot's delivered notifications are looked up: how many had stays
+    notifications_recorded = Signal(int)
 
     def __init__(self, controller: Any) -> None:
         super().__init__()
         self.c = controller
         self.reset()
-        self._marked: set[str] = set()  # notifications whose stays are marked notified
+        self._settled: set[str] = set()  # delivered notifications done with in the register
         self._marking: set[str] = set()  # being marked now, on a worker
+        self._checking_in: set[str] = set()  # notifications whose stays are being written
         if controller.services.outbox_worker is not None:
             controller.services.outbox_worker.snapshot.connect(self.on_outbox_snapshot)
 
@@ -194,40 +197,50 @@ class LodgingFlow(QObject):
         if family_of(session) != "lodging":
             return
         snapshot = copy.deepcopy(session.draft)  # the visit may be wiped before the write ends
+        code = receipt.dossier_code
+        self._checking_in.add(code)
 
         def work() -> list:
             try:
-                register = self._register()
-                stays = register.check_in_from_draft(snapshot)
-                register.attach_reference([st.id for st in stays], receipt.dossier_code)
-                return stays
+                return self._register().check_in_from_draft(snapshot, reference=code)
             finally:
                 snapshot.wipe()
 
         def done(stays: list) -> None:
+            self._checking_in.discard(code)
             if self.c.session is session:
                 self.stays = stays
                 self.checked_in.emit()
 
-        run_in_background(work, done, self._failed)
+        def failed(exc: Exception) -> None:
+            self._checking_in.discard(code)
+            self._failed(exc)
+
+        run_in_background(work, done, failed)
 
     def on_outbox_snapshot(self, items: list, counts: dict) -> None:
         """Delivered lodging notifications mark their stays notified in the register, also
         those delivered long after the visit ended (offline for hours, say)."""
-        done = self._marked | self._marking
+        done = self._settled | self._marking
         codes = [i.dossier_code for i in items if i.state == "delivered"
                  and i.dossier_code not in done and self._is_lodging(i.procedure_id)]
         if not codes:
             return
         self._marking.update(codes)
+        writing = self._checking_in.intersection(codes)  # stays maybe not in the register yet
 
-        def work() -> list[str]:
+        def work() -> list[int]:
             register = self._register()
-            return [code for code in codes if register.mark_notified_by_reference(code)]
+            return [register.mark_notified_by_reference(code) for code in codes]
 
-        def finished(marked: list[str]) -> None:
+        def finished(covered: list[int]) -> None:
             self._marking.difference_update(codes)
-            self._marked.update(marked)  # the others are tried again on the next snapshot
+            # A notification with no stays and no check-in on its way never gets any (its
+            # check-in failed, or the kiosk stopped during it): settled too, not looked up
+            # again. Those whose stays are still being written are, on the next snapshot.
+            self._settled.update(code for code, n in zip(codes, covered)
+                                 if n or code not in writing)
+            self.notifications_recorded.emit(sum(1 for n in covered if n))
 
         def failed(exc: Exception) -> None:
             self._marking.difference_update(codes)

@@ -189,6 +189,7 @@ class StaysScreen(Screen):
         self.stays: list = []
         self.deadline_warnings: list = []
         self.flow.stays_loaded.connect(self._show)
+        self.flow.notifications_recorded.connect(self._notifications_recorded)
         self.flow.register_failed.connect(self.message.setText)
         self.retranslate()
 
@@ -207,6 +208,11 @@ class StaysScreen(Screen):
             return
         self.stays, self.deadline_warnings = list(stays), list(warnings)
         self.retranslate()
+
+    def _notifications_recorded(self, count: int) -> None:
+        """A notification was delivered while staff look at the list: show it as notified."""
+        if count and self.controller.stage is Stage.STAYS:
+            self.flow.load_stays()
 
     def _check_out(self, stay_id: int) -> None:
         self.controller.touch()
