@@ -285,8 +285,6 @@ def install(kiosk_app) -> Ops:
     c.language_changed.connect(ops.prompt_later)
     c.notice.connect(ops.speak_notice)
     c.session_changed.connect(ops.on_session_changed)
-    if s.printer_worker is not None:  # print errors in the language shown from the start
-        s.printer_worker.lang = c.lang
     kiosk_app.admin.attach(ops)
     _start_heartbeat(ops)
 
