@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.endpoint",
     "tests.fixtures.serial_pty",
     "tests.fixtures.kiosk",
+    "tests.fixtures.card",
 ]

@@ -132,13 +132,6 @@ from hypothesis import strategies as st  # noqa: E402
 _AT = st.one_of(st.none(), st.integers(1, 40))
 
 
-@pytest.fixture(scope="module")
-def trust(tmp_path_factory):
-    from drivers.card.virtual import write_test_trust_store
-
-    return write_test_trust_store(tmp_path_factory.mktemp("trust"))
-
-
 @settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.builds(FaultPlan, remove_at_apdu=_AT, corrupt_response_at=_AT, truncate_response_at=_AT,
                  bad_mac_at=_AT, transient_error_at=_AT, link_error_at=_AT,

@@ -247,13 +247,6 @@ def test_strict_chip_short_files_and_small_blocks(size, max_le):
         assert reader.block <= max_le
 
 
-@pytest.fixture(scope="module")
-def trust(tmp_path_factory):
-    from drivers.card.virtual import write_test_trust_store
-
-    return write_test_trust_store(tmp_path_factory.mktemp("trust"))
-
-
 @settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_passive_auth_on_mutated_sods_only_sets_facts(trust, data):
