@@ -1,7 +1,7 @@
 """The form through the widgets: validation errors at the field that block continuing,
 corrections, card values locked until staff unlock them, the on-screen Vietnamese keyboard, a
-card removed in the middle of a read, and the idle timeout that wipes the session. Simulators,
-each test its own kiosk and data folder (the hospital profile: the shortest form)."""
+card removed in the middle of a read (the idle timeout that wipes the session: test_ops_idle).
+Simulators, each test its own kiosk and data folder (the hospital profile: the shortest form)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
 
-from app import config, messages
+from app import messages
 from app.session import Stage
 from app.ui import operator_check
 from app.ui.keyboard import apply_mark, apply_tone, last_word, tone_position
 from app.ui.scripted import ScriptedVisit, click, load_identity, type_text
-from tests.fixtures.kiosk import waiter
+from tests.fixtures.kiosk import enter, waiter
 
 CARDS = Path(__file__).resolve().parent.parent / "assets" / "simulator" / "cards"
 
@@ -29,14 +29,6 @@ def at_review(qtbot, kiosk, profile="adult-2021"):
     visit.present_card(profile)
     visit.at(Stage.REVIEW)
     return visit, kiosk.window.screens[Stage.REVIEW]
-
-
-def enter(editor, text: str) -> None:
-    """Type into a field as the citizen does, and leave it (the value is committed)."""
-    editor.setFocus()
-    editor.selectAll()
-    type_text(editor, text)
-    editor.editingFinished.emit()
 
 
 # --- validation and corrections ------------------------------------------------------------------
@@ -236,43 +228,6 @@ def test_card_leaving_the_field_after_some_apdus(qtbot, kiosk):
                     and bool(present.notice.text()), timeout=15000)
     assert present.notice.text() == messages.text("card_removed", "vi")
     assert kiosk.controller.session is not None and kiosk.controller.session.records == []
-
-
-# --- idle timeout --------------------------------------------------------------------------------
-
-def test_idle_timeout_wipes_the_session(qtbot, tmp_path, monkeypatch):
-    from app.ui.application import KioskApplication
-    from app.ui.controller import Controller
-
-    monkeypatch.setattr(Controller, "IDLE_TICK_MS", 200)  # 10 "seconds" pass in 2 s
-    cfg = config.load(None, simulate=True, overrides=[
-        f"kiosk.data_dir={tmp_path}", "kiosk.profile=hospital", "kiosk.idle_timeout_seconds=10"])
-    kiosk = KioskApplication(cfg)
-    qtbot.addWidget(kiosk.window)
-    kiosk.show()
-    try:
-        _typed_number(qtbot, kiosk, "adult-2021")
-        _insert(kiosk, "adult-2021")
-        reading = kiosk.window.screens[Stage.READING]
-        qtbot.waitUntil(lambda: reading.cont.isEnabled(), timeout=20000)
-        click(reading, "continueButton")
-        review = kiosk.window.screens[Stage.REVIEW]
-        enter(review.form.rows["patient.phone"].editor, "0912345678")
-        session = kiosk.controller.session
-        draft, record = session.draft, session.records[0][1]
-        with qtbot.waitSignal(kiosk.controller.idle_warning,
-                              check_params_cb=lambda s: s > 0, timeout=5000):
-            pass
-        assert kiosk.window.idle_banner.isVisible()
-        qtbot.waitUntil(lambda: kiosk.controller.stage is Stage.ATTRACT, timeout=10000)
-        assert kiosk.controller.session is None
-        assert review.form is None
-        assert not kiosk.window.idle_banner.isVisible()
-        assert draft.raw("patient.phone") is None and draft.raw("patient.full_name") is None
-        assert record.full_name == "" and record.id_number == ""
-        assert kiosk.window.screens[Stage.PRESENT].number.text() == ""
-    finally:
-        kiosk.shutdown()
 
 
 def test_unlock_asks_for_the_admin_pin(qtbot, kiosk):

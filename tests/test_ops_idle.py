@@ -1,7 +1,7 @@
 """The idle timeout through the widgets: a visible countdown, then the session is wiped from the
-screens (form, face, receipt), from memory (session, identity records, log masks) and from disk
-(no file in DATA_DIR holds the person, except the simulator's embedded endpoint database, which
-stands for the remote service and receives the submission by design).
+screens (typed card number, form, face, receipt), from memory (session, draft, identity records,
+log masks) and from disk (no file in DATA_DIR holds the person, except the simulator's embedded
+endpoint database, which stands for the remote service and receives the submission by design).
 
 The countdown's tick is shortened through the controller's idle QTimer (IDLE_TICK_MS in the
 controller; the test sets the running timer's interval directly)."""
@@ -17,8 +17,8 @@ from PySide6.QtTest import QTest
 
 from app import logs
 from app.session import Stage
-from app.ui.scripted import load_identity
-from tests.fixtures.kiosk import make_kiosk, waiter
+from app.ui.scripted import load_identity, type_text
+from tests.fixtures.kiosk import enter, make_kiosk, waiter
 
 ENDPOINT_DB = "endpoint.sqlite3"  # the simulated remote service: holds payloads by design
 
@@ -46,10 +46,15 @@ def test_idle_countdown_then_wipe_on_the_review_screen(qtbot, tmp_path):
         c, window = app.controller, app.window
         visit = ScriptedVisit(app, waiter(qtbot))
         visit.start("hospital_bhyt_checkin")
+        visit.at(Stage.PRESENT)
+        person = load_identity("adult-2021")
+        present = window.screens[Stage.PRESENT]
+        type_text(present.number, person["id_number"])  # begun typing, then showed the QR
         visit.present_card("adult-2021")
         visit.at(Stage.REVIEW)
-        person = load_identity("adult-2021")
         review, reading = window.screens[Stage.REVIEW], window.screens[Stage.READING]
+        enter(review.form.rows["patient.phone"].editor, "0912345678")
+        draft = c.session.draft
         assert review.form.rows["patient.id_number"].editor.text() == person["id_number"]
         assert not reading.face.pixmap().isNull()  # the chip's portrait was shown
         records = [r for _, r in c.session.records]
@@ -74,7 +79,9 @@ def test_idle_countdown_then_wipe_on_the_review_screen(qtbot, tmp_path):
         assert c.session is None and c.last_result is None
         assert not window.idle_banner.isVisible()
         assert review.form is None
+        assert present.number.text() == ""
         assert reading.face.pixmap().isNull()
+        assert draft.raw("patient.phone") is None and draft.raw("patient.full_name") is None
         for r in records:
             assert r.id_number == "" and r.full_name == "" and r.face_jpeg is None
         assert logs.redact(person["full_name"]) == person["full_name"]  # masks forgotten
