@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -236,13 +236,10 @@ class FormView(QWidget):
             self.loading = False
 
     def set_language(self, lang: str) -> None:
+        """The language switch (from ReviewScreen.retranslate, once the translator is in): the
+        labels and the source texts, which come from the translator, are reloaded."""
         self.lang = lang
         self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.LanguageChange and not self.closed:
-            self.refresh()  # the source texts come from the translator
-        super().changeEvent(event)
 
     def close_form(self) -> None:
         """The visit ended: forget every value on screen and never write to the draft again
