@@ -246,28 +246,3 @@ def test_stacked_marks_are_not_clipped(text, width):
         for block in layout_document(doc, width):
             ink = np.asarray(block.image) == 0
             assert not ink[0].any() and not ink[-1].any()
-
-
-def test_printer_watcher_reports_changes_and_replug(printer, virtual_printer):
-    from drivers.serial.hotplug import PrinterWatcher
-
-    seen: list[str] = []
-    w = PrinterWatcher(printer, lambda status, reason: seen.append(reason), interval=0.05,
-                       timeout=0.5)
-    w.start()
-    try:
-        assert wait_until(lambda: seen == ["ok"])
-        virtual_printer.set_status(paper_out=True)
-        assert wait_until(lambda: seen[-1] == "paper_out")
-        virtual_printer.set_status(paper_near_end=True)
-        assert wait_until(lambda: seen[-1] == "ok" and w.last[0].warnings() == ["paper_near_end"])
-        virtual_printer.unplug()
-        assert wait_until(lambda: seen[-1] == "device_unavailable")
-        virtual_printer.plug()
-        assert wait_until(lambda: seen[-1] == "ok")
-        # A print while the watcher polls: both share the port safely.
-        printer.print_document(_receipt(), timeout=10)
-        assert virtual_printer.wait_for_receipts(1)[0].qr_payloads == [URL]
-    finally:
-        w.stop()
-    assert seen == ["ok", "paper_out", "ok", "device_unavailable", "ok"]

@@ -20,35 +20,7 @@ from drivers.serial.scanner import SerialScanner
 log = logging.getLogger(__name__)
 
 
-class _DeviceThread:
-    """A device's own worker thread: start() once, stop() ends the loop (which waits on
-    `self._stop`) and joins with a timeout, so an unresponsive device never blocks shutdown."""
-
-    thread_name = "device-watcher"
-    stop_timeout = 3.0
-
-    def __init__(self) -> None:
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float | None = None) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(self.stop_timeout if timeout is None else timeout)
-
-    def _run(self) -> None:
-        raise NotImplementedError
-
-
-class ScannerWatcher(_DeviceThread):
-    thread_name = "scanner-watcher"
+class ScannerWatcher:
     def __init__(self, scanner: SerialScanner, on_code: Callable[[ScannedText], None],
                  on_state: Callable[[bool, str | None], None] | None = None, *,
                  retry_interval: float = 1.0, read_slice: float = 0.2) -> None:
@@ -59,10 +31,23 @@ class ScannerWatcher(_DeviceThread):
         self.read_slice = read_slice
         self.connected = False
         self.reconnects = 0
-        super().__init__()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
-    def stop(self, timeout: float | None = None) -> None:
-        super().stop(timeout)
+    def start(self) -> None:
+        """Once: a second start while the thread runs does nothing."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="scanner-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Ends the loop and joins with a timeout: an unresponsive scanner never blocks
+        shutdown."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
         self.scanner.close()
 
     def _set(self, connected: bool) -> None:
@@ -99,57 +84,3 @@ class ScannerWatcher(_DeviceThread):
                     self.on_code(scan)
                 except Exception:  # a consumer bug must not kill the device thread
                     log.exception("scanner consumer failed")
-
-
-class PrinterWatcher(_DeviceThread):
-    """Polls a printer's status on its own thread for the admin view (and notices a printer
-    that was unplugged or plugged back). `on_change(status, reason)` is called when the state
-    changes: `status` is a PrinterStatus, or None when the printer cannot be reached, with
-    `reason` "ok", the first problem ("paper_out", ...) or the error reason
-    ("device_unavailable", "printer_timeout")."""
-
-    thread_name = "printer-watcher"
-    stop_timeout = 5.0
-
-    def __init__(self, printer, on_change: Callable[[object, str], None], *,
-                 interval: float = 5.0, timeout: float = 2.0) -> None:
-        self.printer = printer
-        self.on_change = on_change
-        self.interval = interval
-        self.timeout = timeout
-        self.last: tuple[object, str] | None = None
-        super().__init__()
-
-    def poll(self) -> tuple[object, str] | None:
-        """One status query; returns (status, reason), or None when the printer was busy."""
-        from drivers.serial.interface import PrinterTimeoutError, SerialDeviceError
-
-        try:
-            status = self.printer.status(timeout=self.timeout)
-        except PrinterTimeoutError as exc:
-            if exc.reason == "printer_busy":
-                return None  # printing right now: that job reports its own outcome
-            return None, exc.reason
-        except SerialDeviceError as exc:
-            return None, exc.reason
-        problems = status.problems()
-        return status, problems[0] if problems else "ok"
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            result = self.poll()
-            if result is not None:
-                status, reason = result
-                previous = self.last
-                if previous is None or previous[1] != reason or (
-                        status is not None and previous[0] is not None
-                        and status.warnings() != previous[0].warnings()):
-                    self.last = result
-                    log.info("printer state: %s", reason)
-                    try:
-                        self.on_change(status, reason)
-                    except Exception:
-                        log.exception("printer status consumer failed")
-                else:
-                    self.last = result
-            self._stop.wait(self.interval)
