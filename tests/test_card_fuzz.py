@@ -263,8 +263,9 @@ def test_passive_auth_on_mutated_sods_only_sets_facts(trust, data):
         return
     facts = AuthFacts()
     passive_auth.check_hashes(parsed, {1: FILES[0x0101], 13: FILES[0x010D]}, facts)
-    passive_auth.check_signature(parsed, facts)
-    passive_auth.check_chain(parsed, trust, facts)
+    ds = passive_auth.load_ds_certificate(parsed)
+    passive_auth.check_signature(parsed, ds, facts)
+    passive_auth.check_chain(parsed, ds, trust, facts)
     assert facts.sod_signature in ("passed", "failed", "not_supported")
     assert facts.certificate_chain in ("passed", "failed")
 

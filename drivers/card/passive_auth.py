@@ -60,9 +60,22 @@ def _verify(public_key, signature: bytes, data: bytes, hash_name: str, algo: str
     return True
 
 
-def check_signature(sod: Sod, facts: AuthFacts) -> None:
-    ds = sod.ds_certificate
-    if ds is None:
+def load_ds_certificate(sod: Sod) -> x509.Certificate | None:
+    """The document-signer certificate, parsed once for check_signature and check_chain. None
+    when the SOD carries none or its DER cannot be read (`sod.ds_certificate` tells which)."""
+    if sod.ds_certificate is None:
+        return None
+    try:
+        return x509.load_der_x509_certificate(sod.ds_certificate.dump())
+    except Exception as exc:  # noqa: BLE001 - hostile DER: cryptography/asn1crypto raise many kinds
+        # (ValueError, x509.InvalidVersion, UnsupportedAlgorithm...); each means "not verified".
+        log.info("DS certificate unreadable: %s", type(exc).__name__)
+        return None
+
+
+def check_signature(sod: Sod, ds: x509.Certificate | None, facts: AuthFacts) -> None:
+    """`ds`: load_ds_certificate(sod)."""
+    if sod.ds_certificate is None:
         facts.sod_signature = FAILED
         facts.notes["sod_signature"] = "no_ds_certificate"
         return
@@ -82,10 +95,12 @@ def check_signature(sod: Sod, facts: AuthFacts) -> None:
                 facts.notes["sod_signature"] = "message_digest_mismatch"
                 return
             signed = b"\x31" + attrs.dump()[1:]  # signature covers the attributes as a SET
-        cert = x509.load_der_x509_certificate(ds.dump())
-        ok = _verify(certificate_key(cert), si["signature"].native, signed, hash_name, algo)
-    except Exception as exc:  # noqa: BLE001 - hostile DER: cryptography/asn1crypto raise many kinds
-        # (ValueError, x509.InvalidVersion, UnsupportedAlgorithm...); each means "not verified".
+        if ds is None:  # carried, but unreadable
+            facts.sod_signature = FAILED
+            facts.notes["sod_signature"] = "unreadable_signer_info"
+            return
+        ok = _verify(certificate_key(ds), si["signature"].native, signed, hash_name, algo)
+    except Exception as exc:  # noqa: BLE001 - hostile DER, see load_ds_certificate
         log.info("SOD signature check could not run: %s", type(exc).__name__)
         facts.sod_signature = FAILED
         facts.notes["sod_signature"] = "unreadable_signer_info"
@@ -131,19 +146,22 @@ def load_trust_store(folder: Path) -> tuple[x509.Certificate, ...]:
     return _load_store(str(folder), stamp) if folder.is_dir() else ()
 
 
-def check_chain(sod: Sod, trust_store: Path | None, facts: AuthFacts) -> None:
+def check_chain(sod: Sod, ds: x509.Certificate | None, trust_store: Path | None,
+                facts: AuthFacts) -> None:
+    """`ds`: load_ds_certificate(sod)."""
     if trust_store is None:
         facts.certificate_chain = NOT_CHECKED
         facts.notes["certificate_chain"] = "no_trust_store"
         return
-    ds_a = sod.ds_certificate
-    if ds_a is None:
+    if sod.ds_certificate is None:
         facts.certificate_chain = FAILED
         return
     try:
-        ds = x509.load_der_x509_certificate(ds_a.dump())
-        ds.signature_hash_algorithm  # parsed lazily: fail here, not in the loop
-    except Exception:  # noqa: BLE001 - hostile DER, see check_signature
+        if ds is not None:
+            ds.signature_hash_algorithm  # parsed lazily: fail here, not in the loop
+    except Exception:  # noqa: BLE001 - hostile DER, see load_ds_certificate
+        ds = None
+    if ds is None:
         facts.certificate_chain = FAILED
         facts.notes["certificate_chain"] = "unreadable_ds_certificate"
         return

@@ -420,8 +420,9 @@ def read_document(transceiver: Transceiver, keys: list[AccessKey], options: Read
             numbered = {n: raw[name] for name, n in (("DG1", 1), ("DG2", 2), ("DG13", 13),
                                                       ("DG14", 14), ("DG15", 15)) if name in raw}
             passive_auth.check_hashes(sod, numbered, facts)
-            passive_auth.check_signature(sod, facts)
-            passive_auth.check_chain(sod, options.trust_store, facts)
+            ds = passive_auth.load_ds_certificate(sod)
+            passive_auth.check_signature(sod, ds, facts)
+            passive_auth.check_chain(sod, ds, options.trust_store, facts)
             passive_auth.check_online(sod, options.verifier, facts)
 
     stats.seconds = time.perf_counter() - started
