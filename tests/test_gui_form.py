@@ -15,8 +15,8 @@ from app import messages
 from app.session import Stage
 from app.ui import operator_check
 from app.ui.keyboard import apply_mark, apply_tone, last_word, tone_position
-from app.ui.scripted import ScriptedVisit, click, load_identity, type_text
-from tests.fixtures.kiosk import enter, waiter
+from app.ui.scripted import ScriptedVisit, click, enter, load_identity, type_text
+from tests.fixtures.kiosk import waiter
 
 CARDS = Path(__file__).resolve().parent.parent / "assets" / "simulator" / "cards"
 

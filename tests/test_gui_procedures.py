@@ -340,14 +340,10 @@ def test_lodging_guests_in_one_room_register_deadline_and_check_out(qtbot, make_
     from datetime import timedelta
 
     from app.procedures.vntime import now_vn
-    from app.ui.scripted import type_text
+    from app.ui.scripted import enter
 
     late = (now_vn() - timedelta(days=1)).replace(hour=23, minute=30)
-    arrival = form.rows["stay.arrival"].editor
-    arrival.setFocus()
-    arrival.selectAll()
-    type_text(arrival, late.strftime("%d/%m/%Y %H:%M"))
-    arrival.editingFinished.emit()
+    enter(form.rows["stay.arrival"].editor, late.strftime("%d/%m/%Y %H:%M"))
     morning = (late + timedelta(days=1)).replace(hour=8, minute=0)
     assert morning.strftime("08:00 %d/%m/%Y") in review.deadline.text.text()
     deadline = kiosk.controller.session.draft.deadline()

@@ -17,8 +17,8 @@ from PySide6.QtTest import QTest
 
 from app import logs
 from app.session import Stage
-from app.ui.scripted import load_identity, type_text
-from tests.fixtures.kiosk import enter, make_kiosk, waiter
+from app.ui.scripted import enter, load_identity, type_text
+from tests.fixtures.kiosk import make_kiosk, waiter
 
 ENDPOINT_DB = "endpoint.sqlite3"  # the simulated remote service: holds payloads by design
 

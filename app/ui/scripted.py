@@ -88,6 +88,15 @@ def type_text(editor: QWidget, text: str) -> None:
     QCoreApplication.sendEvent(editor, event)
 
 
+def enter(editor: QLineEdit, text: str) -> None:
+    """Type into a field as the citizen does, replacing what is there, and leave it (the
+    value is committed)."""
+    editor.setFocus()
+    editor.selectAll()
+    type_text(editor, text)
+    editor.editingFinished.emit()
+
+
 def click(root: QWidget, name: str) -> None:
     w = find(root, name)
     if not w.isEnabled():
@@ -244,11 +253,7 @@ class ScriptedVisit:
         elif isinstance(editor, QCheckBox):
             return
         elif isinstance(editor, QLineEdit):
-            value = given or _answer_for_type(row.fdef)
-            editor.setFocus()
-            editor.clear()
-            type_text(editor, value)
-            editor.editingFinished.emit()
+            enter(editor, given or _answer_for_type(row.fdef))
 
     def consent_and_submit(self) -> str:
         consent = self.window.screens[Stage.CONSENT]
