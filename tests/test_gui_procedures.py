@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 import pytest
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from app import config
@@ -479,6 +480,10 @@ def test_lodging_guest_added_by_mistake_is_removed(qtbot, make_kiosk):
     visit.at(Stage.REVIEW)
     form = review_of(kiosk).form
     assert form.findChild(QWidget, "remove:guest[1]") is not None
+    remove = form.findChild(QWidget, "remove:guest[0]")
+    assert remove.text() == tr("FormView", "Remove this person") != "Remove this person"
+    QTest.mouseClick(kiosk.window.lang_button, Qt.LeftButton)  # the button follows the switch
+    qtbot.waitUntil(lambda: remove.text() == "Remove this person")
     click(form, "remove:guest[0]")
     visit.at(Stage.REVIEW)
     form = review_of(kiosk).form

@@ -158,6 +158,7 @@ class FormView(QWidget):
         self.closed = False  # the visit ended: nothing is written back to the draft
         self.rows: dict[str, FieldRow] = {}
         self.boxes: list[tuple[QGroupBox, Any, int]] = []
+        self.remove_buttons: list[QPushButton] = []
         outer = QVBoxLayout(self)
         outer.setSpacing(24)
         for section in draft.procedure.sections:
@@ -167,7 +168,8 @@ class FormView(QWidget):
                 grid.setColumnStretch(1, 1)
                 r = 0
                 if self._removable(section, index):
-                    remove = QPushButton(self.tr("Remove this person"))
+                    remove = QPushButton()  # its text: refresh, in the visit's language
+                    self.remove_buttons.append(remove)
                     remove.setProperty("role", "secondary")
                     remove.setObjectName(f"remove:{section.role}[{index}]")
                     remove.clicked.connect(lambda _=False, role=section.role, i=index:
@@ -227,6 +229,8 @@ class FormView(QWidget):
             for box, section, index in self.boxes:
                 title = pick(section.title, self.lang)
                 box.setTitle(f"{title} ({index + 1})" if section.repeated else title)
+            for remove in self.remove_buttons:
+                remove.setText(self.tr("Remove this person"))
             for row in self.rows.values():
                 row.set_visible(self.draft.applies(row.section, row.fdef, row.index))
                 row.retranslate()
