@@ -50,6 +50,7 @@ class FieldRow:
         self.source = label("source")
         self.error = label("error")
         self.error.setObjectName(f"error:{path}")
+        self.problem = None  # what the error line says (its message(lang)), in the visit's language
         self.editor = self._make_editor()
         self.editor.setObjectName(f"field:{path}")
         self.unlock = button(role="unlock", name=f"unlock:{path}")
@@ -122,6 +123,7 @@ class FieldRow:
         if isinstance(self.editor, QComboBox):
             for i, opt in enumerate(self.fdef.options, start=1):
                 self.editor.setItemText(i, pick(opt.label, lang))
+        self.error.setText(self.problem.message(lang) if self.problem is not None else "")
 
     @property
     def read_only(self) -> bool:
@@ -136,7 +138,10 @@ class FieldRow:
             self.error.setVisible(False)
             self.unlock.setVisible(False)
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, problem) -> None:
+        """`problem`: a FieldError or ProcedureError (message(lang)), or None to clear."""
+        self.problem = problem
+        text = problem.message(self.view.lang) if problem is not None else ""
         self.error.setText(text)
         self.error.setVisible(bool(text) and self.editor.isVisibleTo(self.view))
         if isinstance(self.editor, QLineEdit):
@@ -206,9 +211,9 @@ class FormView(QWidget):
         try:
             self.draft.set(path, value)
         except Exception as exc:  # noqa: BLE001 - a typed ProcedureError, shown at the field
-            self.rows[path].show_error(getattr(exc, "en" if self.lang == "en" else "vi", ""))
+            self.rows[path].show_error(exc if hasattr(exc, "message") else None)
             return
-        self.rows[path].show_error("")
+        self.rows[path].show_error(None)
         self.refresh()
         self.changed.emit()
 
@@ -256,19 +261,19 @@ class FormView(QWidget):
             elif isinstance(e, QComboBox):
                 e.setCurrentIndex(0)
             row.source.clear()
+            row.problem = None
             row.error.clear()
 
     def show_errors(self, errors: list) -> QWidget | None:
         """Put each error next to its field; returns the first field at fault."""
-        by_path: dict[str, str] = {}
+        by_path: dict[str, Any] = {}
         for err in errors:
-            text = err.message_vi if self.lang == "vi" else err.message_en
-            by_path.setdefault(err.path, text)
+            by_path.setdefault(err.path, err)
         first = None
         for path, row in self.rows.items():
-            text = by_path.get(path, "")
-            row.show_error(text)
-            if text and first is None:
+            err = by_path.get(path)
+            row.show_error(err)
+            if err is not None and first is None:
                 first = row.editor
         return first
 

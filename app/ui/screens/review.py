@@ -49,6 +49,9 @@ class ReviewScreen(Screen):
         row.addWidget(self.cont)
         self.layout_.addLayout(row)
         self.form: FormView | None = None
+        # the errors not shown at a field, as continue found them (None: none shown); the line
+        # is written in retranslate, in the visit's language
+        self.unplaced: list | None = None
         controller.flows.hospital.insurance_changed.connect(self._insurance_changed)
         self.retranslate()
 
@@ -62,7 +65,7 @@ class ReviewScreen(Screen):
         self.form.remove_requested.connect(self.controller.remove_person)
         self.form.changed.connect(self.deadline.refresh)
         self.page_layout.addWidget(self.form, 1)
-        self.general_errors.clear()
+        self.unplaced = None
         self.insurance.retranslate()
         self.deadline.refresh()
         self.retranslate()
@@ -82,6 +85,7 @@ class ReviewScreen(Screen):
 
     def clear(self) -> None:
         self._drop_form()
+        self.unplaced = None
         self.general_errors.clear()
         self.insurance.retranslate()
         self.deadline.refresh()
@@ -105,13 +109,18 @@ class ReviewScreen(Screen):
             self.controller.to_consent()
             return
         first = self.form.show_errors(errors)
-        unplaced = [e for e in errors if e.path not in self.form.rows]
-        self.general_errors.setText("\n".join(
-            e.message_vi if self.lang == "vi" else e.message_en for e in unplaced) or
-            self.tr("Please correct the fields marked in red."))
+        self.unplaced = [e for e in errors if e.path not in self.form.rows]
+        self._show_general_errors()
         if first is not None:
             self.scroll.ensureWidgetVisible(first)
             first.setFocus()
+
+    def _show_general_errors(self) -> None:
+        if self.unplaced is None:
+            self.general_errors.clear()
+        else:
+            self.general_errors.setText("\n".join(e.message(self.lang) for e in self.unplaced)
+                                        or self.tr("Please correct the fields marked in red."))
 
     def source_text(self, source: Source | None, origin: str) -> str:
         if source is None:
@@ -136,5 +145,6 @@ class ReviewScreen(Screen):
         self.add_person.setText(self.tr("Add another person"))
         if self.form is not None and self.form.lang != self.lang:
             self.form.set_language(self.lang)
+        self._show_general_errors()
         self.insurance.retranslate()
         self.deadline.refresh()
