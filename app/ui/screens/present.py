@@ -121,6 +121,7 @@ class PresentScreen(Screen):
         self.passport_toggle.setVisible(lodging)
         self.passport_toggle.setText(self.tr("Vietnamese ID card") if self.passport_open
                                      else self.tr("Foreign guest (passport)"))
+        self.passport.retranslate()  # a plain widget: its texts follow the screen's
         self.passport.setVisible(lodging and self.passport_open)
         by_card = not (lodging and self.passport_open)
         for w in (self.preview, self.step_qr, self.number, self.use_number):
