@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView,
@@ -88,7 +88,11 @@ class AdminView(QWidget):
         self._build_diagnostics()
 
         self.items: list = []
+        self.outbox_counts: dict = {}
         self.health: dict = {}
+        # the result lines of staff actions (retry, reprint, bundle): label -> its text in the
+        # current language, written again by retranslate
+        self.notes: dict[QLabel, Callable[[], str]] = {}
         self.printer_state: tuple[str, Any] = ("unknown", None)
         self.endpoint_state: str = "unknown"
         ob = self.services.outbox_worker
@@ -384,9 +388,13 @@ class AdminView(QWidget):
 
     def show_snapshot(self, items: list, counts: dict) -> None:
         selected = self._selected_code()
-        self.items = list(items)
-        self.table.setRowCount(len(items))
-        for r, item in enumerate(items):
+        self.items, self.outbox_counts = list(items), dict(counts)
+        self._show_outbox(selected)
+
+    def _show_outbox(self, selected: str | None) -> None:
+        """The outbox table and counts, in the current language (states, titles, statuses)."""
+        self.table.setRowCount(len(self.items))
+        for r, item in enumerate(self.items):
             for c, col in enumerate(COLUMNS):
                 value = getattr(item, col, "")
                 if isinstance(value, datetime):
@@ -401,7 +409,7 @@ class AdminView(QWidget):
             if item.dossier_code == selected:
                 self.table.selectRow(r)
         self.counts.setText(" · ".join(f"{self._state_word(k)}: {v}"
-                                       for k, v in sorted(counts.items())))
+                                       for k, v in sorted(self.outbox_counts.items())))
         self._selection_changed()  # reselecting the same row emits nothing: its state may be new
 
     def _state_word(self, state: str) -> str:
@@ -470,11 +478,11 @@ class AdminView(QWidget):
 
     def _retried(self, code: str, exc: Any) -> None:
         if exc is None:
-            self.retry_message.setText(self.tr("%s is queued to be sent again") % code)
+            self._note(self.retry_message, lambda: self.tr("%s is queued to be sent again") % code)
             if self.services.sync_service is not None:
                 self.services.sync_service.wake()
         else:
-            self.retry_message.setText(messages.for_exception(exc, self.lang))
+            self._note(self.retry_message, lambda: messages.for_exception(exc, self.lang))
         self._selection_changed()
 
     # -- print journal -----------------------------------------------------------------------------
@@ -516,15 +524,15 @@ class AdminView(QWidget):
         pw = self.services.printer_worker
         if entry and pw is not None:
             self.reprint.setEnabled(False)
-            self.print_message.setText(self.tr("Printing…"))
+            self._note(self.print_message, lambda: self.tr("Printing…"))
             pw.reprint(entry)
 
     def _printed(self, entry_id: str) -> None:
-        self.print_message.setText(self.tr("Printed"))
+        self._note(self.print_message, lambda: self.tr("Printed"))
         self._show_journal()
 
     def _print_failed(self, entry_id: str, message: str) -> None:
-        self.print_message.setText(message)
+        self._note(self.print_message, lambda: message)  # the printer worker's words
         self._show_journal()
 
     # -- diagnostics -------------------------------------------------------------------------------
@@ -549,21 +557,21 @@ class AdminView(QWidget):
             extra["last_sync_at"] = self.ops.last_sync_at
             extra["endpoint"] = self.endpoint_state
         self.make_bundle.setEnabled(False)
-        self.diag_result.setText(self.tr("Creating the bundle…"))
+        self._note(self.diag_result, lambda: self.tr("Creating the bundle…"))
 
         def done(path: Path) -> None:
             if not shiboken6.isValid(self):
                 return
             self.last_bundle = path
             self.make_bundle.setEnabled(True)
-            self.diag_result.setText(self.tr("Saved: %s") % path)
+            self._note(self.diag_result, lambda: self.tr("Saved: %s") % path)
 
         def failed(exc: Exception) -> None:
             if not shiboken6.isValid(self):
                 return
             self.make_bundle.setEnabled(True)
-            self.diag_result.setText(self.tr("The bundle could not be written: %s")
-                                     % type(exc).__name__)
+            self._note(self.diag_result, lambda: self.tr("The bundle could not be written: %s")
+                       % type(exc).__name__)
 
         run_in_background(lambda: build_bundle(cfg, folder, devices=devices, extra=extra),
                           done, failed)
@@ -574,6 +582,11 @@ class AdminView(QWidget):
             self.ops.exit_kiosk()
 
     # -- words -------------------------------------------------------------------------------------
+    def _note(self, line: QLabel, text: Callable[[], str]) -> None:
+        """Show a result line, and show it again in the new language after a switch."""
+        self.notes[line] = text
+        line.setText(text())
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("Administration"))
         for i, text in enumerate((self.tr("Status"), self.tr("Outbox"), self.tr("Printing"),
@@ -605,6 +618,9 @@ class AdminView(QWidget):
             self._show_network()
         if self.health:
             self.show_health(self.health)
+        self._show_outbox(self._selected_code())
+        for line, text in self.notes.items():
+            line.setText(text())
 
     # -- screenshots (make screenshots) --------------------------------------------------------------
     def save_screenshots(self, folder: Path, prefix: str = "admin-") -> list[Path]:
