@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -28,6 +28,7 @@ class Controller(QObject):
     access_changed = Signal()  # the key to open the card arrived or went
     card_state_changed = Signal(bool)  # a card is on the reader
     notice = Signal(str)  # a message for the citizen on the current screen ("" clears)
+    # (sent by show_notice, which keeps its words: notice_text() gives it in a new language)
     read_progress = Signal(str, int, int)
     read_result = Signal(object, object)  # CardReadResult, IdentityRecord
     submitted = Signal(object)  # SubmissionReceipt
@@ -47,6 +48,7 @@ class Controller(QObject):
         self.session: Session | None = None
         self.last_result: Any = None
         self.receipt: Any = None  # this visit's SubmissionReceipt, for printing
+        self._notice: Callable[[str], str] | None = None  # the notice shown: lang -> its words
         self._idle_left = 0
         self._idle = QTimer(self)
         self._idle.setInterval(self.IDLE_TICK_MS)
@@ -70,7 +72,7 @@ class Controller(QObject):
     # ---------------------------------------------------------------- navigation and language
     def go(self, stage: Stage) -> None:
         self.stage = stage
-        self.notice.emit("")
+        self.show_notice(None)
         self.stage_changed.emit(stage)
         if stage in (Stage.ATTRACT,):
             self._idle.stop()
@@ -82,6 +84,16 @@ class Controller(QObject):
         if lang != self.lang:
             self.lang = lang
             self.language_changed.emit(lang)
+
+    def show_notice(self, words: Callable[[str], str] | None) -> None:
+        """A message for the citizen on the current screen, as words(lang) (None clears it):
+        sent in the current language, and kept for notice_text after a language switch."""
+        self._notice = words
+        self.notice.emit(words(self.lang) if words is not None else "")
+
+    def notice_text(self) -> str:
+        """The notice on show, in the current language ("" if none)."""
+        return self._notice(self.lang) if self._notice is not None else ""
 
     def touch(self) -> None:
         """Any touch or key: the citizen is still here."""
@@ -157,7 +169,7 @@ class Controller(QObject):
         try:
             self.session.remove_person(role_id, index)
         except KioskError as exc:
-            self.notice.emit(exc.message(self.lang))
+            self.show_notice(exc.message)
             return
         self.session_changed.emit()
         self.go(Stage.REVIEW)  # the form is built again without them
@@ -179,17 +191,17 @@ class Controller(QObject):
         try:
             text = decode_payload_bytes(raw)
         except QrPayloadError as exc:
-            self._qr_refused(exc.message(self.lang))
+            self._qr_refused(exc.message)
             return
         self.on_qr_text(text, Source.QR)
 
     def on_camera_hint(self, hint: str) -> None:
         """The camera sees a code it cannot read yet: say how to hold the card."""
         if self.stage is Stage.PRESENT and self.session is not None and self.session.access is None:
-            self.notice.emit(messages.text(f"qr_{hint}", self.lang) if hint else "")
+            self.show_notice((lambda lang: messages.text(f"qr_{hint}", lang)) if hint else None)
 
-    def _qr_refused(self, message: str) -> None:
-        self.notice.emit(message)
+    def _qr_refused(self, words: Callable[[str], str]) -> None:
+        self.show_notice(words)
         camera = self.services.camera_worker
         if camera is not None:
             camera.rearm()  # the same card still in view is read again once turned or moved
@@ -208,17 +220,17 @@ class Controller(QObject):
         try:
             record = parse_qr_payload(text)
         except QrPayloadError as exc:
-            self._qr_refused(exc.message(self.lang))
+            self._qr_refused(exc.message)
             return
         if self.session.already_read(record) is not None:
             # a card of this visit still in view as the next turn starts, or shown again by
             # mistake: its key would open the wrong chip. No rearm, or it would repeat at once.
-            self.notice.emit(messages.text("qr_already_read", self.lang))
+            self.show_notice(lambda lang: messages.text("qr_already_read", lang))
             return
         record.source = source
         self.session.access = AccessInput(record.id_number, record.birth_date, record.issue_date,
                                           qr_record=record)
-        self.notice.emit("")
+        self.show_notice(None)
         self.access_changed.emit()
         self._maybe_read()
 
@@ -227,8 +239,7 @@ class Controller(QObject):
 
         problems = [e for e in check_id_number(id_number) if e.severity == ERROR]
         if problems:
-            self.notice.emit(problems[0].message_vi if self.lang == "vi"
-                             else problems[0].message_en)
+            self.show_notice(problems[0].message)
             return
         self.session.access = AccessInput(id_number, birth_date)
         self.access_changed.emit()
@@ -244,7 +255,7 @@ class Controller(QObject):
 
     def _open_passport(self, key: Any) -> None:
         self.session.access = AccessInput("", mrz=key)
-        self.notice.emit("")
+        self.show_notice(None)
         self.access_changed.emit()
         self._maybe_read()
 
@@ -278,7 +289,7 @@ class Controller(QObject):
         self.card_state_changed.emit(False)
         if self.stage is Stage.READING:
             self.go(Stage.PRESENT)  # go() clears the notice: the message comes after
-            self.notice.emit(messages.text("card_removed", self.lang))
+            self.show_notice(lambda lang: messages.text("card_removed", lang))
 
     def _maybe_read(self) -> None:
         card = self.services.card_worker
@@ -312,7 +323,7 @@ class Controller(QObject):
         access = self.session.access
         if access and access.qr_record and access.qr_record.id_number != record.id_number:
             self.go(Stage.PRESENT)
-            self.notice.emit(messages.text("qr_card_mismatch", self.lang))
+            self.show_notice(lambda lang: messages.text("qr_card_mismatch", lang))
             return
         if self.session.already_read(record) is not None:
             from app.procedures.validation import same_person_error
@@ -321,7 +332,7 @@ class Controller(QObject):
             self.session.access = None  # the other person's card (and QR) is asked for
             self.go(Stage.PRESENT)
             self.access_changed.emit()
-            self.notice.emit(err.message_vi if self.lang == "vi" else err.message_en)
+            self.show_notice(err.message)
             return
         self.last_result = result
         self.read_result.emit(result, record)
@@ -337,7 +348,7 @@ class Controller(QObject):
         if self.stage is not Stage.READING:
             return
         self.go(Stage.PRESENT)
-        self.notice.emit(messages.for_exception(exc, self.lang))
+        self.show_notice(lambda lang: messages.for_exception(exc, lang))
 
     # ---------------------------------------------------------------- consent and submission
     def to_consent(self) -> None:

@@ -284,7 +284,7 @@ class LodgingFlow(QObject):
         try:
             return mrz_key(document_number, birth_date, expiry_date)
         except MrzError as exc:
-            self.c.notice.emit(exc.message(self.c.lang))
+            self.c.show_notice(exc.message)
             return None
 
     @staticmethod
@@ -299,7 +299,7 @@ class LodgingFlow(QObject):
         try:
             return mrz_key_from_text(text)
         except MrzError as exc:
-            self.c.notice.emit(exc.message(self.c.lang))
+            self.c.show_notice(exc.message)
             return None
 
     def card_accepted(self, session: Any, turn: Any, access: Any, record: Any) -> None:

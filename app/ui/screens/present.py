@@ -112,6 +112,7 @@ class PresentScreen(Screen):
             (done if on_reader else "②") + " " +
             (self.tr("Card on the reader") if on_reader else
              self.tr("Lay the card flat on the reader and leave it there")))
+        self.notice.setText(self.controller.notice_text())  # in the language now shown
         self.use_number.setText(self.tr("Use this number"))
         self.number.setPlaceholderText(self.tr("ID number (12 digits)"))
         self.cancel.setText(self.tr("Cancel"))
