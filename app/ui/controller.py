@@ -7,6 +7,7 @@ thread and never blocks: every device or disk call goes to a worker.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date
 from typing import Any, Callable
@@ -32,7 +33,7 @@ class Controller(QObject):
     read_progress = Signal(str, int, int)
     read_result = Signal(object, object)  # CardReadResult, IdentityRecord
     submitted = Signal(object)  # SubmissionReceipt
-    submit_error = Signal(str)
+    submit_error = Signal(object)  # why the submission was not taken: words(lang) -> text
     idle_warning = Signal(int)  # seconds left; 0 hides the warning
     delivery_status = Signal(str, str)  # outbox state, agency status of this session's dossier
 
@@ -87,9 +88,10 @@ class Controller(QObject):
 
     def show_notice(self, words: Callable[[str], str] | None) -> None:
         """A message for the citizen on the current screen, as words(lang) (None clears it):
-        sent in the current language, and kept for notice_text after a language switch."""
-        self._notice = words
-        self.notice.emit(words(self.lang) if words is not None else "")
+        sent in the current language, and kept for notice_text after a language switch (once
+        per language: an unexpected error's words are logged once)."""
+        self._notice = functools.cache(words) if words is not None else None
+        self.notice.emit(self.notice_text())
 
     def notice_text(self) -> str:
         """The notice on show, in the current language ("" if none)."""
@@ -366,7 +368,7 @@ class Controller(QObject):
         try:
             payload = session.draft.to_submission(consent_record)
         except KioskError as exc:
-            self.submit_error.emit(messages.for_exception(exc, self.lang))
+            self.submit_error.emit(exc.message)
             return
         deadline = payload.get("deadline") if isinstance(payload, dict) else None
         self.services.outbox_worker.submit(self.session.procedure.id, payload,
@@ -412,7 +414,7 @@ class Controller(QObject):
 
     def _on_submit_failed(self, exc: Exception) -> None:
         log.error("submission not queued: %s", type(exc).__name__)
-        self.submit_error.emit(messages.for_exception(exc, self.lang))
+        self.submit_error.emit(functools.cache(lambda lang: messages.for_exception(exc, lang)))
 
 
 def _as_datetime(value: Any):

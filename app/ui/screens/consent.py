@@ -55,6 +55,7 @@ class ConsentScreen(Screen):
         self.layout_.addLayout(row)
         controller.submit_error.connect(self._failed)
         self.text = None
+        self.failure = None  # why the submission was not taken: words(lang), see retranslate
         self.retranslate()
 
     def enter(self) -> None:
@@ -63,22 +64,25 @@ class ConsentScreen(Screen):
         session = self.controller.session
         self.text = load_consent(session.procedure.consent_id) if session else None
         self.agree_box.setChecked(False)
-        self.error.clear()
+        self.failure = None
         self.retranslate()
 
     def _submit(self) -> None:
         if self.text is None:
             return
         self.submit.setEnabled(False)
+        self.failure = None
         self.error.clear()
         self.controller.submit(self.text.accept(self.lang))
 
-    def _failed(self, message: str) -> None:
-        self.error.setText(message)
+    def _failed(self, words) -> None:
+        self.failure = words
+        self.error.setText(words(self.lang))
         self.submit.setEnabled(self.agree_box.isChecked())
 
     def clear(self) -> None:
         self.agree_box.setChecked(False)
+        self.failure = None
         self.error.clear()
 
     def retranslate(self) -> None:
@@ -88,3 +92,4 @@ class ConsentScreen(Screen):
                                else self.tr("I have read this and I agree"))
         self.back.setText(self.tr("Back"))
         self.submit.setText(self.tr("Agree and submit"))
+        self.error.setText(self.failure(self.lang) if self.failure is not None else "")
