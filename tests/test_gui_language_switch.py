@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (QAbstractButton, QComboBox, QGroupBox, QLabel, QL
 
 from app import config
 from app.errors import KioskError
+from app.lodging import GuestRegister, RegisterError
 from app.procedures.validation import FieldError, check_id_number
 from app.session import Stage
 from app.ui import operator_check
 from app.ui.scripted import ScriptedVisit, click
+from drivers.serial.interface import PrinterNotReadyError
 from tests.fixtures.kiosk import waiter
 
 TS = Path(__file__).resolve().parent.parent / "assets" / "translations" / "kiosk_vi.ts"
@@ -210,11 +212,11 @@ class Checker:
                 english.add(e.message_en, f"{e.reason}: {e.message_vi!r}")
         return vietnamese, english
 
-    def admin_tabs(self, where: str = "admin") -> None:
+    def admin_tabs(self, where: str = "admin", also=()) -> None:
         tabs = self.kiosk.admin.tabs
         for i in range(tabs.count()):
             tabs.setCurrentIndex(i)
-            self(f"{where}-{tabs.widget(i).objectName()}")
+            self(f"{where}-{tabs.widget(i).objectName()}", also)
         tabs.setCurrentIndex(0)
 
 
@@ -330,6 +332,24 @@ def test_hospital_check_in(qtbot, make_kiosk, tmp_path):
         qtbot.waitUntil(lambda: admin.last_bundle is not None, timeout=20000)
 
     walk(kiosk, qtbot, check, "hospital_bhyt_checkin", ["adult-2021"], in_admin=results_shown)
+    kiosk.services.devices.printer.impl.simulator.set_status(paper_out=True)  # the ticket fails
+    visit = ScriptedVisit(kiosk, waiter(qtbot))
+    visit.start("hospital_bhyt_checkin")
+    visit.present_card("adult-2021")
+    visit.fill_form()
+    visit.consent_and_submit()
+    receipt = kiosk.window.screens[Stage.RECEIPT]
+    qtbot.waitUntil(lambda: receipt.print_error.text() != "", timeout=30000)
+    vi, en = PrinterNotReadyError.MESSAGES["paper_out"]
+    assert receipt.print_error.text() == vi
+    check("receipt-print-failed", also=[FieldError("", "paper_out", vi, en)])
+    kiosk.open_admin()  # the failed print in the admin view's printing tab too
+    qtbot.waitUntil(kiosk.admin.isVisible)
+    assert kiosk.admin.print_message.text() == vi
+    check.admin_tabs("admin-print-failed", also=[FieldError("", "paper_out", vi, en)])
+    kiosk.admin.close()
+    kiosk.services.devices.printer.impl.simulator.set_status()
+    visit.finish()
     visit = ScriptedVisit(kiosk, waiter(qtbot))  # the insurance gateway down: its panel
     visit.start("hospital_bhyt_checkin")
     visit.present_card("card-2024")  # ID number ending in 3: the simulated gateway is down
@@ -355,6 +375,15 @@ def test_lodging_guests_and_the_staff_guest_list(qtbot, make_kiosk, monkeypatch)
     screen = kiosk.window.screens[Stage.STAYS]
     qtbot.waitUntil(lambda: screen.table.rowCount() == 2)
     check("stays")
+    stay = screen.stays[0]
+    GuestRegister(kiosk.controller.cfg.path("lodging.register_path", "guests.sqlite3")).check_out(
+        stay.id)  # checked out meanwhile, at another desk: the register refuses it here
+    click(screen, f"checkOut:{stay.id}")
+    qtbot.waitUntil(lambda: screen.message.text() != "")
+    refused = RegisterError("already_checked_out", "Khách đã trả phòng.",
+                            "The guest has already checked out.")
+    assert screen.message.text() == refused.vi
+    check("stays-refused", also=[FieldError("", refused.reason, refused.vi, refused.en)])
     click(screen, "backButton")
     visit.at(Stage.ATTRACT)
     assert {"present-guest2-passport", "review", "stays"} <= set(check.screens), check.screens

@@ -225,9 +225,6 @@ class KioskApplication:
         if services.scanner_worker is not None:
             services.scanner_worker.code_read.connect(
                 lambda raw, text: c.on_qr_text(text, Source.SCANNER))
-        if services.printer_worker is not None:  # print errors in the language on screen
-            services.printer_worker.lang = c.lang
-            c.language_changed.connect(lambda lang: setattr(services.printer_worker, "lang", lang))
         if services.sync_bridge is not None:
             services.sync_bridge.report.connect(self._on_sync_report)
         from app.ui import kiosk_mode  # kiosk mode, admin PIN, accessibility, heartbeat

@@ -45,14 +45,15 @@ class ScannerWorker(QObject):
 
 class PrinterWorker(QObject):
     printed = Signal(str)  # journal entry id
-    print_failed = Signal(str, str)  # journal entry id, message for the screen (vi/en by lang)
+    # journal entry id, and the reason as words(lang) -> text: the screen shows it in the
+    # language on show, also after a switch
+    print_failed = Signal(str, object)
     _job = Signal(object, str)  # document or None, entry id to reprint
 
     def __init__(self, printer: Any, journal: Any) -> None:
         super().__init__()
         self.printer = printer
         self.journal = journal
-        self.lang = "vi"
         self._thread = QThread()
         self._thread.setObjectName("printer-worker")
         self.moveToThread(self._thread)
@@ -80,6 +81,6 @@ class PrinterWorker(QObject):
             entry = (self.journal.print_document(self.printer, document) if document is not None
                      else self.journal.reprint(self.printer, entry_id))
         except PrintFailedError as exc:
-            self.print_failed.emit(exc.entry_id, exc.message(self.lang))
+            self.print_failed.emit(exc.entry_id, exc.message)
         else:
             self.printed.emit(entry.id)

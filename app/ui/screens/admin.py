@@ -531,8 +531,8 @@ class AdminView(QWidget):
         self._note(self.print_message, lambda: self.tr("Printed"))
         self._show_journal()
 
-    def _print_failed(self, entry_id: str, message: str) -> None:
-        self._note(self.print_message, lambda: message)  # the printer worker's words
+    def _print_failed(self, entry_id: str, words: Callable[[str], str]) -> None:
+        self._note(self.print_message, lambda: words(self.lang))
         self._show_journal()
 
     # -- diagnostics -------------------------------------------------------------------------------

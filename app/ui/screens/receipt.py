@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
@@ -57,10 +58,11 @@ class ReceiptScreen(Screen):
         controller.delivery_status.connect(self._status)
         printer = controller.services.printer_worker
         if printer is not None:
-            printer.print_failed.connect(lambda _entry, message: self.print_error.setText(message))
-            printer.printed.connect(lambda _entry: self.print_error.clear())
+            printer.print_failed.connect(lambda _entry, words: self._show_print_error(words))
+            printer.printed.connect(lambda _entry: self._show_print_error(None))
         self._state = ""
         self._agency = ""
+        self._print_error: Callable[[str], str] | None = None  # why printing failed: words(lang)
         self.retranslate()
 
     def _show(self, receipt) -> None:
@@ -80,9 +82,14 @@ class ReceiptScreen(Screen):
         self._state, self._agency = state, agency_status
         self.retranslate()
 
+    def _show_print_error(self, words: Callable[[str], str] | None) -> None:
+        self._print_error = words
+        self.print_error.setText(words(self.lang) if words is not None else "")
+
     def clear(self) -> None:
         self.receipt = None
         self._state = self._agency = ""
+        self._print_error = None
         self.print_error.clear()
         self.code.clear()
         self.qr.clear()
@@ -103,6 +110,7 @@ class ReceiptScreen(Screen):
         self.print_.setText(self.tr("Print receipt"))
         self.print_.setVisible(self.controller.services.printer_available)
         self.done.setText(self.tr("Finish"))
+        self.print_error.setText(self._print_error(self.lang) if self._print_error else "")
         words = {
             "queued": self.tr("Status: waiting to be sent"),
             "sending": self.tr("Status: sending"),
