@@ -11,12 +11,14 @@ answer.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from datetime import datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from app import messages
 from app.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -164,7 +166,7 @@ class LodgingFlow(QObject):
 
     checked_in = Signal()  # the visit's stays are in the register
     stays_loaded = Signal(object, object)  # list of Stay, list of DeadlineWarning
-    register_failed = Signal(str)  # a message for staff
+    register_failed = Signal(object)  # why, for staff: words(lang) -> text
     # after each outbox snapshot's delivered notifications are looked up: how many had stays
     notifications_recorded = Signal(int)
 
@@ -273,8 +275,7 @@ class LodgingFlow(QObject):
 
     def _failed(self, exc: Exception) -> None:
         log.error("guest register: %s", type(exc).__name__)
-        message = exc.message(self.c.lang) if hasattr(exc, "message") else ""
-        self.register_failed.emit(message)
+        self.register_failed.emit(functools.cache(lambda lang: messages.for_exception(exc, lang)))
 
     # -- passports -----------------------------------------------------------------------------
     def passport_key(self, document_number: str, birth_date: str, expiry_date: str) -> Any:

@@ -6,6 +6,7 @@ app/ui/family_flows.py."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLineEdit, QTableWidget,
@@ -190,18 +191,23 @@ class StaysScreen(Screen):
         self.deadline_warnings: list = []
         self.flow.stays_loaded.connect(self._show)
         self.flow.notifications_recorded.connect(self._notifications_recorded)
-        self.flow.register_failed.connect(self.message.setText)
+        self.flow.register_failed.connect(self._show_message)
+        self._message: Callable[[str], str] | None = None  # the register's refusal: words(lang)
         self.retranslate()
 
     def enter(self) -> None:
-        self.message.clear()
+        self._show_message(None)
         self.flow.load_stays()
 
     def clear(self) -> None:
         self.stays, self.deadline_warnings = [], []
         self.table.setRowCount(0)
         self.warnings.clear()
-        self.message.clear()
+        self._show_message(None)
+
+    def _show_message(self, words: Callable[[str], str] | None) -> None:
+        self._message = words
+        self.message.setText(words(self.lang) if words is not None else "")
 
     def _show(self, stays: list, warnings: list) -> None:
         if self.controller.stage is not Stage.STAYS:
@@ -222,6 +228,7 @@ class StaysScreen(Screen):
         self.title.setText(self.tr("Guests in house"))
         self.back.setText(self.tr("Back"))
         self.reload.setText(self.tr("Refresh"))
+        self.message.setText(self._message(self.lang) if self._message is not None else "")
         self.table.setHorizontalHeaderLabels([
             self.tr("Room"), self.tr("Guest"), self.tr("Arrival"),
             self.tr("Notify police by"), ""])
