@@ -41,9 +41,6 @@ LODGING_SETTINGS = ["lodging.establishment_name=Khách sạn Sông Hồng",
 PLACEHOLDER = re.compile(r"%(?:n|s|\d)")
 # decoration around a translated text: step marks, the required-field star, deadline signs
 DECORATION = " \t\u00a0*:✔①②⚠⛔"
-# shown as they are in both languages, not translations: the scanner worker's state code
-# ("scanner (simulator): sẵn sàng · ready" in the admin view's device lines)
-AS_IS = {("adminDevices", "ready")}
 
 
 class Strings:
@@ -147,7 +144,7 @@ def stale(roots: list[QWidget], forbidden: list[Strings], where: str, lang: str)
             for what, text in texts_of(w):
                 for piece in pieces(text or ""):
                     origin = next(filter(None, (f.match(piece) for f in forbidden)), None)
-                    if origin and (w.objectName(), piece) not in AS_IS:
+                    if origin:
                         found.append(f"{where} (now {lang}): {name_of(w)} {what}: {piece!r} "
                                      f"[{origin}]")
     return found

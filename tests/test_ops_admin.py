@@ -40,8 +40,9 @@ def test_devices_printer_status_and_network(qtbot, tmp_path):
 
         # what the workers see now: a reader unplugged shows at once
         qtbot.waitUntil(lambda: "1 reader(s) attached" in admin.devices.text(), timeout=10000)
-        qtbot.waitUntil(lambda: "camera (simulator): ready · ok" in admin.devices.text(),
-                        timeout=10000)
+        qtbot.waitUntil(lambda: "camera (simulator): ready · working" in admin.devices.text(),
+                        timeout=10000)  # the worker's state in words, not its code ("ok")
+        assert "scanner (simulator): ready · connected" in admin.devices.text()
         app.services.devices.card.impl.detach_reader()
         qtbot.waitUntil(lambda: "0 reader(s) attached" in admin.devices.text(), timeout=10000)
         app.services.devices.card.impl.attach_reader()

@@ -244,11 +244,18 @@ class AdminView(QWidget):
             state = self.tr("ready") if dev.available else self.tr("unavailable: %s") % dev.error
             sim = " (simulator)" if dev.simulated else ""
             now = live.get(dev.kind, "")
+            now = self._live_words().get(now, now)  # the workers' state codes, in words
             if dev.kind == "card" and card_worker is not None:
                 now = self.tr("%n reader(s) attached", "", card_worker.reader_count)
             lines.append(f"{dev.kind}{sim}: {state}" + (f" · {now}" if now else ""))
         self.devices.setText("\n".join(lines))
         self._show_printer()
+
+    def _live_words(self) -> dict[str, str]:
+        """The camera's and the scanner's worker states (the heartbeat sends the codes)."""
+        return {"ok": self.tr("working"), "ready": self.tr("connected"),
+                "starting": self.tr("starting"), "unavailable": self.tr("not connected"),
+                "reconnecting": self.tr("reconnecting"), "no_picture": self.tr("no picture")}
 
     def _printer_words(self) -> dict[str, str]:
         return {"paper_out": self.tr("out of paper"), "paper_near_end": self.tr("paper near end"),
