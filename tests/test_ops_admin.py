@@ -28,7 +28,7 @@ def test_devices_printer_status_and_network(qtbot, tmp_path):
     with make_kiosk(qtbot, tmp_path) as app:
         admin = open_admin(qtbot, app)
         text = admin.devices.text()
-        for kind in ("card", "camera", "scanner", "printer"):
+        for kind in ("Card reader", "Camera", "Scanner", "Printer"):
             assert f"{kind} (simulator): ready" in text
         qtbot.waitUntil(lambda: admin.printer_label.text() == "Printer: ready", timeout=10000)
         qtbot.waitUntil(lambda: "reachable" in admin.network.text()
@@ -40,9 +40,9 @@ def test_devices_printer_status_and_network(qtbot, tmp_path):
 
         # what the workers see now: a reader unplugged shows at once
         qtbot.waitUntil(lambda: "1 reader(s) attached" in admin.devices.text(), timeout=10000)
-        qtbot.waitUntil(lambda: "camera (simulator): ready · working" in admin.devices.text(),
+        qtbot.waitUntil(lambda: "Camera (simulator): ready · working" in admin.devices.text(),
                         timeout=10000)  # the worker's state in words, not its code ("ok")
-        assert "scanner (simulator): ready · connected" in admin.devices.text()
+        assert "Scanner (simulator): ready · connected" in admin.devices.text()
         app.services.devices.card.impl.detach_reader()
         qtbot.waitUntil(lambda: "0 reader(s) attached" in admin.devices.text(), timeout=10000)
         app.services.devices.card.impl.attach_reader()
@@ -134,7 +134,7 @@ def test_reprint_from_the_print_journal(qtbot, tmp_path):
         admin.tabs.setCurrentIndex(2)
         admin.select_entry(entry_id)
         assert admin.journal.item(0, 2).text() == "failed"
-        assert admin.journal.item(0, 3).text() == "paper_out"
+        assert admin.journal.item(0, 3).text() == "out of paper"  # in words, not its code
         assert admin.reprint.isEnabled()
         simulator.set_status()
         with qtbot.waitSignal(printer.printed, timeout=30000):

@@ -36,8 +36,13 @@
         <source>unavailable: %s</source>
         <translation>không dùng được: %s</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="246"/>
+        <source>(simulator)</source>
+        <translation>(giả lập)</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="249"/>
+        <location filename="../../app/ui/screens/admin.py" line="250"/>
         <source>%n reader(s) attached</source>
         <translation>
             <numerusform>%n đầu đọc đang kết nối</numerusform>
@@ -45,417 +50,483 @@
     </message>
     <message>
         <location filename="../../app/ui/screens/admin.py" line="256"/>
+        <source>Card reader</source>
+        <translation>Đầu đọc thẻ</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="256"/>
+        <source>Camera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="257"/>
+        <source>Scanner</source>
+        <translation>Máy quét mã</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="257"/>
+        <source>Printer</source>
+        <translation>Máy in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="261"/>
         <source>working</source>
         <translation>đang hoạt động</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="256"/>
+        <location filename="../../app/ui/screens/admin.py" line="261"/>
         <source>connected</source>
         <translation>đã kết nối</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="257"/>
+        <location filename="../../app/ui/screens/admin.py" line="262"/>
         <source>starting</source>
         <translation>đang khởi động</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="257"/>
+        <location filename="../../app/ui/screens/admin.py" line="262"/>
+        <location filename="../../app/ui/screens/admin.py" line="273"/>
         <source>not connected</source>
         <translation>chưa kết nối</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="258"/>
+        <location filename="../../app/ui/screens/admin.py" line="263"/>
         <source>reconnecting</source>
         <translation>đang kết nối lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="258"/>
+        <location filename="../../app/ui/screens/admin.py" line="263"/>
         <source>no picture</source>
         <translation>không có hình</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="261"/>
+        <location filename="../../app/ui/screens/admin.py" line="267"/>
+        <source>receipt</source>
+        <translation>biên nhận</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="267"/>
+        <source>queue ticket</source>
+        <translation>phiếu số thứ tự</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="268"/>
+        <source>test page</source>
+        <translation>trang in thử</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="268"/>
+        <source>printing</source>
+        <translation>đang in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="269"/>
+        <source>printed</source>
+        <translation>đã in</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="269"/>
+        <source>failed</source>
+        <translation>in lỗi</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="270"/>
+        <source>printer error</source>
+        <translation>máy in lỗi</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="271"/>
+        <source>printer not ready</source>
+        <translation>máy in chưa sẵn sàng</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="272"/>
+        <source>no answer</source>
+        <translation>máy in không trả lời</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/admin.py" line="276"/>
         <source>out of paper</source>
         <translation>hết giấy</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="261"/>
+        <location filename="../../app/ui/screens/admin.py" line="276"/>
         <source>paper near end</source>
         <translation>sắp hết giấy</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="262"/>
+        <location filename="../../app/ui/screens/admin.py" line="277"/>
         <source>cover open</source>
         <translation>nắp đang mở</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="262"/>
-        <location filename="../../app/ui/screens/admin.py" line="295"/>
+        <location filename="../../app/ui/screens/admin.py" line="277"/>
+        <location filename="../../app/ui/screens/admin.py" line="310"/>
         <source>offline</source>
         <translation>mất kết nối</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="263"/>
+        <location filename="../../app/ui/screens/admin.py" line="278"/>
         <source>printer fault</source>
         <translation>máy in bị lỗi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="268"/>
+        <location filename="../../app/ui/screens/admin.py" line="283"/>
         <source>Printer: not in use</source>
         <translation>Máy in: không sử dụng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="270"/>
+        <location filename="../../app/ui/screens/admin.py" line="285"/>
         <source>Printer: checking…</source>
         <translation>Máy in: đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="272"/>
+        <location filename="../../app/ui/screens/admin.py" line="287"/>
         <source>Printer: not responding</source>
         <translation>Máy in: không phản hồi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="276"/>
+        <location filename="../../app/ui/screens/admin.py" line="291"/>
         <source>Printer: ready</source>
         <translation>Máy in: sẵn sàng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="277"/>
+        <location filename="../../app/ui/screens/admin.py" line="292"/>
         <source>Printer: %s</source>
         <translation>Máy in: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="279"/>
+        <location filename="../../app/ui/screens/admin.py" line="294"/>
         <source>Printer: not checked yet</source>
         <translation>Máy in: chưa kiểm tra</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="284"/>
+        <location filename="../../app/ui/screens/admin.py" line="299"/>
         <source>reachable</source>
         <translation>kết nối được</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="284"/>
+        <location filename="../../app/ui/screens/admin.py" line="299"/>
         <source>not reachable</source>
         <translation>không kết nối được</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="285"/>
+        <location filename="../../app/ui/screens/admin.py" line="300"/>
         <source>checking…</source>
         <translation>đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="285"/>
+        <location filename="../../app/ui/screens/admin.py" line="300"/>
         <source>unknown</source>
         <translation>chưa rõ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="286"/>
+        <location filename="../../app/ui/screens/admin.py" line="301"/>
         <source>Endpoint %1: %2</source>
         <translation>Máy chủ tiếp nhận %1: %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="290"/>
+        <location filename="../../app/ui/screens/admin.py" line="305"/>
         <source>Last sync: not yet</source>
         <translation>Đồng bộ gần nhất: chưa có</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="292"/>
+        <location filename="../../app/ui/screens/admin.py" line="307"/>
         <source>Last sync: %s</source>
         <translation>Đồng bộ gần nhất: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="301"/>
+        <location filename="../../app/ui/screens/admin.py" line="316"/>
         <source>Heartbeat: off</source>
         <translation>Báo trạng thái: tắt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="303"/>
+        <location filename="../../app/ui/screens/admin.py" line="318"/>
         <source>Heartbeat: last sent %s</source>
         <translation>Báo trạng thái: gửi lần cuối %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="305"/>
+        <location filename="../../app/ui/screens/admin.py" line="320"/>
         <source>Heartbeat: not sent yet</source>
         <translation>Báo trạng thái: chưa gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="318"/>
+        <location filename="../../app/ui/screens/admin.py" line="333"/>
         <source>Spoken prompts: a Vietnamese voice is ready (%s)</source>
         <translation>Hướng dẫn bằng giọng nói: đã có giọng tiếng Việt (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="319"/>
+        <location filename="../../app/ui/screens/admin.py" line="334"/>
         <source>Spoken prompts off: no Vietnamese voice is installed</source>
         <translation>Không có hướng dẫn bằng giọng nói: chưa cài giọng tiếng Việt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="320"/>
+        <location filename="../../app/ui/screens/admin.py" line="335"/>
         <source>Spoken prompts off: no speech engine (%s)</source>
         <translation>Không có hướng dẫn bằng giọng nói: không có bộ đọc (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="321"/>
+        <location filename="../../app/ui/screens/admin.py" line="336"/>
         <source>Spoken prompts off: Qt TextToSpeech cannot load (%s)</source>
         <translation>Không có hướng dẫn bằng giọng nói: không nạp được Qt TextToSpeech (%s)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="323"/>
+        <location filename="../../app/ui/screens/admin.py" line="338"/>
         <source>Spoken prompts turned off in the configuration</source>
         <translation>Hướng dẫn bằng giọng nói đã tắt trong cấu hình</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="424"/>
+        <location filename="../../app/ui/screens/admin.py" line="439"/>
         <source>waiting to be sent</source>
         <translation>chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="424"/>
+        <location filename="../../app/ui/screens/admin.py" line="439"/>
         <source>sending</source>
         <translation>đang gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="425"/>
+        <location filename="../../app/ui/screens/admin.py" line="440"/>
         <source>delivered</source>
         <translation>đã gửi tới cơ quan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="425"/>
+        <location filename="../../app/ui/screens/admin.py" line="440"/>
         <source>rejected</source>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="426"/>
+        <location filename="../../app/ui/screens/admin.py" line="441"/>
         <source>held for staff</source>
         <translation>chờ cán bộ xử lý</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="437"/>
+        <location filename="../../app/ui/screens/admin.py" line="452"/>
         <source>No dossier is waiting to be sent</source>
         <translation>Không có hồ sơ nào đang chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="438"/>
+        <location filename="../../app/ui/screens/admin.py" line="453"/>
         <source>Oldest dossier waiting: %s</source>
         <translation>Hồ sơ chờ lâu nhất: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="444"/>
+        <location filename="../../app/ui/screens/admin.py" line="459"/>
         <source>%1: deadline PASSED at %2</source>
         <translation>%1: ĐÃ QUÁ HẠN lúc %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="446"/>
+        <location filename="../../app/ui/screens/admin.py" line="461"/>
         <source>%1: deadline at %2, in %3</source>
         <translation>%1: hạn lúc %2, còn %3</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="455"/>
+        <location filename="../../app/ui/screens/admin.py" line="470"/>
         <source>%n second(s)</source>
         <translation>
             <numerusform>%n giây</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="457"/>
+        <location filename="../../app/ui/screens/admin.py" line="472"/>
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n phút</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="459"/>
+        <location filename="../../app/ui/screens/admin.py" line="474"/>
         <source>%n hour(s)</source>
         <translation>
             <numerusform>%n giờ</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/screens/admin.py" line="460"/>
+        <location filename="../../app/ui/screens/admin.py" line="475"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n ngày</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="488"/>
+        <location filename="../../app/ui/screens/admin.py" line="503"/>
         <source>%s is queued to be sent again</source>
         <translation>%s đã được xếp để gửi lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="534"/>
+        <location filename="../../app/ui/screens/admin.py" line="552"/>
         <source>Printing…</source>
         <translation>Đang in…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="538"/>
+        <location filename="../../app/ui/screens/admin.py" line="556"/>
         <source>Printed</source>
         <translation>Đã in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="547"/>
+        <location filename="../../app/ui/screens/admin.py" line="565"/>
         <source>Folder for the bundle</source>
         <translation>Thư mục lưu gói chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="567"/>
+        <location filename="../../app/ui/screens/admin.py" line="585"/>
         <source>Creating the bundle…</source>
         <translation>Đang tạo gói chẩn đoán…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="574"/>
+        <location filename="../../app/ui/screens/admin.py" line="592"/>
         <source>Saved: %s</source>
         <translation>Đã lưu: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="580"/>
+        <location filename="../../app/ui/screens/admin.py" line="598"/>
         <source>The bundle could not be written: %s</source>
         <translation>Không ghi được gói chẩn đoán: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="598"/>
+        <location filename="../../app/ui/screens/admin.py" line="616"/>
         <source>Administration</source>
         <translation>Quản trị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="599"/>
+        <location filename="../../app/ui/screens/admin.py" line="617"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="599"/>
+        <location filename="../../app/ui/screens/admin.py" line="617"/>
         <source>Outbox</source>
         <translation>Hàng đợi gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="599"/>
+        <location filename="../../app/ui/screens/admin.py" line="617"/>
         <source>Printing</source>
         <translation>In ấn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="600"/>
+        <location filename="../../app/ui/screens/admin.py" line="618"/>
         <source>Diagnostics</source>
         <translation>Chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="602"/>
+        <location filename="../../app/ui/screens/admin.py" line="620"/>
         <source>Devices</source>
         <translation>Thiết bị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="603"/>
+        <location filename="../../app/ui/screens/admin.py" line="621"/>
         <source>Network</source>
         <translation>Mạng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="605"/>
+        <location filename="../../app/ui/screens/admin.py" line="623"/>
         <source>Dossier</source>
         <translation>Hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="605"/>
+        <location filename="../../app/ui/screens/admin.py" line="623"/>
         <source>Procedure</source>
         <translation>Thủ tục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="605"/>
-        <location filename="../../app/ui/screens/admin.py" line="608"/>
+        <location filename="../../app/ui/screens/admin.py" line="623"/>
+        <location filename="../../app/ui/screens/admin.py" line="626"/>
         <source>State</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="605"/>
+        <location filename="../../app/ui/screens/admin.py" line="623"/>
         <source>Agency status</source>
         <translation>Trạng thái tại cơ quan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="606"/>
-        <location filename="../../app/ui/screens/admin.py" line="609"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
+        <location filename="../../app/ui/screens/admin.py" line="627"/>
         <source>Attempts</source>
         <translation>Số lần gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="606"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
         <source>Created</source>
         <translation>Tạo lúc</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="606"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
         <source>Last error</source>
         <translation>Lỗi gần nhất</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="606"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
         <source>Deadline</source>
         <translation>Hạn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="608"/>
+        <location filename="../../app/ui/screens/admin.py" line="626"/>
         <source>Time</source>
         <translation>Thời gian</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="608"/>
+        <location filename="../../app/ui/screens/admin.py" line="626"/>
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="608"/>
+        <location filename="../../app/ui/screens/admin.py" line="626"/>
         <source>Reason</source>
         <translation>Lý do</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="609"/>
+        <location filename="../../app/ui/screens/admin.py" line="627"/>
         <source>Entry</source>
         <translation>Mục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="610"/>
+        <location filename="../../app/ui/screens/admin.py" line="628"/>
         <source>Receipts and tickets printed or attempted, newest first. Select one to print it again.</source>
         <translation>Biên nhận và phiếu đã in hoặc in lỗi, mới nhất ở trên. Chọn một mục để in lại.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="612"/>
+        <location filename="../../app/ui/screens/admin.py" line="630"/>
         <source>A zip file for support: versions, settings without secrets, device states, outbox counts and the logs. It holds no personal data.</source>
         <translation>Tệp zip gửi bộ phận hỗ trợ: phiên bản, cấu hình (đã che thông tin bí mật), trạng thái thiết bị, số lượng hồ sơ trong hàng đợi và nhật ký. Không chứa dữ liệu cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="615"/>
+        <location filename="../../app/ui/screens/admin.py" line="633"/>
         <source>Check devices</source>
         <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="616"/>
+        <location filename="../../app/ui/screens/admin.py" line="634"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="617"/>
+        <location filename="../../app/ui/screens/admin.py" line="635"/>
         <source>Send again</source>
         <translation>Gửi lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="618"/>
+        <location filename="../../app/ui/screens/admin.py" line="636"/>
         <source>Reprint</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="619"/>
+        <location filename="../../app/ui/screens/admin.py" line="637"/>
         <source>Choose folder</source>
         <translation>Chọn thư mục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="620"/>
+        <location filename="../../app/ui/screens/admin.py" line="638"/>
         <source>Create diagnostic bundle</source>
         <translation>Tạo gói chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="621"/>
+        <location filename="../../app/ui/screens/admin.py" line="639"/>
         <source>Exit kiosk</source>
         <translation>Thoát chế độ ki-ốt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="622"/>
+        <location filename="../../app/ui/screens/admin.py" line="640"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>

@@ -242,20 +242,35 @@ class AdminView(QWidget):
         lines = []
         for dev in self.services.devices.all():
             state = self.tr("ready") if dev.available else self.tr("unavailable: %s") % dev.error
-            sim = " (simulator)" if dev.simulated else ""
+            kind = self._device_names().get(dev.kind, dev.kind)
+            sim = " " + self.tr("(simulator)") if dev.simulated else ""
             now = live.get(dev.kind, "")
             now = self._live_words().get(now, now)  # the workers' state codes, in words
             if dev.kind == "card" and card_worker is not None:
                 now = self.tr("%n reader(s) attached", "", card_worker.reader_count)
-            lines.append(f"{dev.kind}{sim}: {state}" + (f" · {now}" if now else ""))
+            lines.append(f"{kind}{sim}: {state}" + (f" · {now}" if now else ""))
         self.devices.setText("\n".join(lines))
         self._show_printer()
+
+    def _device_names(self) -> dict[str, str]:
+        return {"card": self.tr("Card reader"), "camera": self.tr("Camera"),
+                "scanner": self.tr("Scanner"), "printer": self.tr("Printer")}
 
     def _live_words(self) -> dict[str, str]:
         """The camera's and the scanner's worker states (the heartbeat sends the codes)."""
         return {"ok": self.tr("working"), "ready": self.tr("connected"),
                 "starting": self.tr("starting"), "unavailable": self.tr("not connected"),
                 "reconnecting": self.tr("reconnecting"), "no_picture": self.tr("no picture")}
+
+    def _journal_words(self) -> dict[str, str]:
+        """The print journal's codes (document kind, state, why it failed), in words."""
+        return {"receipt": self.tr("receipt"), "ticket": self.tr("queue ticket"),
+                "test": self.tr("test page"), "pending": self.tr("printing"),
+                "printed": self.tr("printed"), "failed": self.tr("failed"),
+                "printer_error": self.tr("printer error"),
+                "printer_not_ready": self.tr("printer not ready"),
+                "printer_timeout": self.tr("no answer"),
+                "device_unavailable": self.tr("not connected"), **self._printer_words()}
 
     def _printer_words(self) -> dict[str, str]:
         return {"paper_out": self.tr("out of paper"), "paper_near_end": self.tr("paper near end"),
@@ -502,9 +517,12 @@ class AdminView(QWidget):
         selected = self._selected_entry()
         self._journal_entries = entries
         self.journal.setRowCount(len(entries))
+        words = self._journal_words()
         for r, e in enumerate(entries):
-            values = {"created_at": local_text(e.created_at), "kind": e.document.kind,
-                      "state": e.state, "reason": e.reason, "attempts": str(e.attempts),
+            values = {"created_at": local_text(e.created_at),
+                      "kind": words.get(e.document.kind, e.document.kind),
+                      "state": words.get(e.state, e.state),
+                      "reason": words.get(e.reason, e.reason), "attempts": str(e.attempts),
                       "id": e.id}
             for c, col in enumerate(JOURNAL_COLUMNS):
                 self.journal.setItem(r, c, QTableWidgetItem(values[col]))
@@ -626,6 +644,7 @@ class AdminView(QWidget):
         if self.health:
             self.show_health(self.health)
         self._show_outbox(self._selected_code())
+        self._show_journal()
         for line, text in self.notes.items():
             line.setText(text())
 
