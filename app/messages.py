@@ -8,6 +8,7 @@ and the log gets the type (never the message, which may hold data).
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from app.errors import KioskError
 
@@ -101,7 +102,8 @@ def text(reason: str, lang: str) -> str:
     return vi if lang == "vi" else en
 
 
-def for_exception(exc: BaseException, lang: str) -> str:
+def for_exception(exc: BaseException, lang: str, *, report: bool = True) -> str:
+    """What to show for an error, in `lang`; one with no words of its own is logged (report)."""
     if isinstance(exc, KioskError):
         return exc.message(lang)
     own = getattr(exc, "vi" if lang == "vi" else "en", None)
@@ -110,10 +112,20 @@ def for_exception(exc: BaseException, lang: str) -> str:
     reason = getattr(exc, "reason", None)
     if isinstance(reason, str) and known(reason):
         return text(reason, lang)
-    if isinstance(reason, str):
+    if report and isinstance(reason, str):
         log.warning("no message for error reason %s", reason)
-    log.error("unexpected error: %s", type(exc).__name__)
+    if report:
+        log.error("unexpected error: %s", type(exc).__name__)
     return text("bug", lang)
+
+
+def words_of(exc: BaseException) -> Callable[[str], str]:
+    """An error's words, words(lang), for a screen that shows them again after a language
+    switch. The texts are worked out now and only they are kept: the exception's traceback
+    holds its frames' variables, which can be a visit's personal data (a payload, a guest)."""
+    texts = {"vi": for_exception(exc, "vi")}
+    texts["en"] = for_exception(exc, "en", report=False)  # logged once, not per language
+    return lambda lang: texts["en" if lang == "en" else "vi"]
 
 
 # What the agencies say about a dossier (the endpoint's statuses), for the receipt and staff.

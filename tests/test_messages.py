@@ -55,3 +55,26 @@ def test_agency_statuses_in_words():
         assert messages.agency_status_text(status, "en")
     assert messages.agency_status_text("received", "vi") == "cơ quan đã tiếp nhận"
     assert messages.agency_status_text("something_new", "en") == "something_new"
+
+
+def test_kept_words_do_not_keep_the_error(caplog):
+    """A screen keeps words_of(exc) to show it again after a language switch; the exception
+    (whose traceback holds a visit's data in its frames) must not live on with it."""
+    import gc
+    import weakref
+
+    def fail(guest_name: str) -> None:
+        raise KioskError("Không lưu được.", "Not saved.")
+
+    try:
+        fail("Nguyễn Văn An")
+    except KioskError as exc:
+        words = messages.words_of(exc)
+        gone = weakref.ref(exc)
+    gc.collect()
+    assert gone() is None
+    assert (words("vi"), words("en")) == ("Không lưu được.", "Not saved.")
+    unknown = messages.words_of(ValueError("x"))  # no words of its own: logged once, not twice
+    assert unknown("en") == messages.text("bug", "en")
+    assert unknown("vi") == messages.text("bug", "vi")
+    assert caplog.text.count("unexpected error: ValueError") == 1

@@ -171,7 +171,7 @@ class Controller(QObject):
         try:
             self.session.remove_person(role_id, index)
         except KioskError as exc:
-            self.show_notice(exc.message)
+            self.show_notice(messages.words_of(exc))
             return
         self.session_changed.emit()
         self.go(Stage.REVIEW)  # the form is built again without them
@@ -183,9 +183,10 @@ class Controller(QObject):
             self._next_after_card()
 
     # ---------------------------------------------------------------- the key to the chip
-    def on_camera_code(self, raw: bytes) -> None:
-        """A code the camera decoded: its raw bytes are read as UTF-8 here, strictly, so a
-        non-UTF-8 or garbled payload is refused with its own words (never guessed)."""
+    def on_camera_code(self, raw: bytes, _text: str = "") -> None:
+        """A code the camera decoded (CameraWorker.code_read): its raw bytes are read as UTF-8
+        here, strictly, so a non-UTF-8 or garbled payload is refused with its own words (never
+        guessed)."""
         if self.stage is not Stage.PRESENT or self.session is None:
             return
         from app.identity.qr_payload import QrPayloadError, decode_payload_bytes
@@ -193,9 +194,13 @@ class Controller(QObject):
         try:
             text = decode_payload_bytes(raw)
         except QrPayloadError as exc:
-            self._qr_refused(exc.message)
+            self._qr_refused(messages.words_of(exc))
             return
         self.on_qr_text(text, Source.QR)
+
+    def on_scanner_code(self, _raw: bytes, text: str) -> None:
+        """A code the hand-held scanner read (ScannerWorker.code_read)."""
+        self.on_qr_text(text, Source.SCANNER)
 
     def on_camera_hint(self, hint: str) -> None:
         """The camera sees a code it cannot read yet: say how to hold the card."""
@@ -222,7 +227,7 @@ class Controller(QObject):
         try:
             record = parse_qr_payload(text)
         except QrPayloadError as exc:
-            self._qr_refused(exc.message)
+            self._qr_refused(messages.words_of(exc))
             return
         if self.session.already_read(record) is not None:
             # a card of this visit still in view as the next turn starts, or shown again by
@@ -350,7 +355,7 @@ class Controller(QObject):
         if self.stage is not Stage.READING:
             return
         self.go(Stage.PRESENT)
-        self.show_notice(lambda lang: messages.for_exception(exc, lang))
+        self.show_notice(messages.words_of(exc))
 
     # ---------------------------------------------------------------- consent and submission
     def to_consent(self) -> None:
@@ -368,7 +373,7 @@ class Controller(QObject):
         try:
             payload = session.draft.to_submission(consent_record)
         except KioskError as exc:
-            self.submit_error.emit(exc.message)
+            self.submit_error.emit(messages.words_of(exc))
             return
         deadline = payload.get("deadline") if isinstance(payload, dict) else None
         self.services.outbox_worker.submit(self.session.procedure.id, payload,
@@ -414,7 +419,9 @@ class Controller(QObject):
 
     def _on_submit_failed(self, exc: Exception) -> None:
         log.error("submission not queued: %s", type(exc).__name__)
-        self.submit_error.emit(functools.cache(lambda lang: messages.for_exception(exc, lang)))
+        if self.session is None:  # the visit ended (timed out) while the outbox was busy
+            return
+        self.submit_error.emit(messages.words_of(exc))
 
 
 def _as_datetime(value: Any):

@@ -11,7 +11,6 @@ answer.
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 from datetime import datetime
 from typing import Any, Callable
@@ -275,7 +274,7 @@ class LodgingFlow(QObject):
 
     def _failed(self, exc: Exception) -> None:
         log.error("guest register: %s", type(exc).__name__)
-        self.register_failed.emit(functools.cache(lambda lang: messages.for_exception(exc, lang)))
+        self.register_failed.emit(messages.words_of(exc))
 
     # -- passports -----------------------------------------------------------------------------
     def passport_key(self, document_number: str, birth_date: str, expiry_date: str) -> Any:
@@ -285,7 +284,7 @@ class LodgingFlow(QObject):
         try:
             return mrz_key(document_number, birth_date, expiry_date)
         except MrzError as exc:
-            self.c.show_notice(exc.message)
+            self.c.show_notice(messages.words_of(exc))
             return None
 
     @staticmethod
@@ -300,7 +299,7 @@ class LodgingFlow(QObject):
         try:
             return mrz_key_from_text(text)
         except MrzError as exc:
-            self.c.show_notice(exc.message)
+            self.c.show_notice(messages.words_of(exc))
             return None
 
     def card_accepted(self, session: Any, turn: Any, access: Any, record: Any) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from app import messages
+
 log = logging.getLogger(__name__)
 
 
@@ -81,6 +83,6 @@ class PrinterWorker(QObject):
             entry = (self.journal.print_document(self.printer, document) if document is not None
                      else self.journal.reprint(self.printer, entry_id))
         except PrintFailedError as exc:
-            self.print_failed.emit(exc.entry_id, exc.message)
+            self.print_failed.emit(exc.entry_id, messages.words_of(exc))
         else:
             self.printed.emit(entry.id)

@@ -504,7 +504,8 @@ class AdminView(QWidget):
             if self.services.sync_service is not None:
                 self.services.sync_service.wake()
         else:
-            self._note(self.retry_message, lambda: messages.for_exception(exc, self.lang))
+            words = messages.words_of(exc)
+            self._note(self.retry_message, lambda: words(self.lang))
         self._selection_changed()
 
     # -- print journal -----------------------------------------------------------------------------
