@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
+
+from PySide6.QtCore import Qt
 
 from app import config
 from app.session import Stage
@@ -18,12 +21,23 @@ from tests.fixtures.kiosk import waiter
 from tests.fixtures.logs import redacted_log_file
 
 
+def observe_threads(kiosk) -> set:
+    """The threads on which the controller takes a card's key (from a QR code): a direct
+    connection runs on whichever thread emits the signal."""
+    seen: set = set()
+    kiosk.controller.access_changed.connect(lambda: seen.add(threading.current_thread()),
+                                            Qt.DirectConnection)
+    return seen
+
+
 def test_hospital_check_in_end_to_end(qtbot, kiosk, tmp_path):
     from app.ui.scripted import ScriptedVisit
 
     visit = ScriptedVisit(kiosk, waiter(qtbot))
     visit.start("hospital_bhyt_checkin")
+    handled_on = observe_threads(kiosk)
     visit.present_card("adult-2021")
+    assert handled_on == {threading.main_thread()}  # the camera's code, on the GUI thread
     person = load_identity("adult-2021")
 
     # the review shows the chip's values, locked, and asks only for what the card cannot give
@@ -99,7 +113,7 @@ def test_missing_camera_leaves_the_kiosk_running(qtbot, tmp_path):
         app.show()
         assert app.window.isVisible()
         app.open_admin()
-        qtbot.waitUntil(lambda: "camera" in app.admin.devices.text())
+        qtbot.waitUntil(lambda: "Camera" in app.admin.devices.text())
         assert app.controller.stage is Stage.ATTRACT
     finally:
         sync = app.services.sync_service
@@ -119,11 +133,35 @@ def test_hand_scanner_gives_the_key_to_the_chip(qtbot, kiosk):
     visit.start("hospital_bhyt_checkin")
     visit.at(Stage.PRESENT)
     qtbot.waitUntil(lambda: kiosk.services.scanner_worker.state == "ready")
+    handled_on = observe_threads(kiosk)
     kiosk.operator_panel.select("adult-2021")
     click(kiosk.operator_panel, "simScanQr")
     qtbot.waitUntil(lambda: kiosk.controller.session.access is not None, timeout=10000)
+    assert handled_on == {threading.main_thread()}  # the scanner's code, on the GUI thread
     assert kiosk.controller.session.access.qr_record.source is Source.SCANNER
     assert kiosk.controller.session.access.id_number == load_identity("adult-2021")["id_number"]
     visit.present_card("adult-2021", via_qr=False)
     review = kiosk.window.screens[Stage.REVIEW]
     assert review.form.rows["patient.full_name"].editor.text() == load_identity("adult-2021")["full_name"]
+
+
+def test_a_print_failure_reaches_the_receipt_screen_on_the_gui_thread(qtbot, tmp_path,
+                                                                       monkeypatch):
+    from app.printing import sample_receipt
+    from app.ui.screens.receipt import ReceiptScreen
+    from tests.fixtures.kiosk import make_kiosk
+
+    seen: set = set()
+    shown = ReceiptScreen._show_print_error
+
+    def spy(self, words):
+        seen.add(threading.current_thread())
+        shown(self, words)
+
+    monkeypatch.setattr(ReceiptScreen, "_show_print_error", spy)
+    with make_kiosk(qtbot, tmp_path) as app:
+        app.services.devices.printer.impl.simulator.set_status(paper_out=True)
+        receipt = app.window.screens[Stage.RECEIPT]
+        app.services.printer_worker.print_document(sample_receipt())
+        qtbot.waitUntil(lambda: receipt.print_error.text() != "", timeout=30000)
+    assert seen == {threading.main_thread()}  # not the printer worker's thread

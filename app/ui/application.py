@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication
 
 from app import devices as device_registry
 from app.config import Config
-from app.identity.model import Source
 from app.session import Stage
 
 log = logging.getLogger(__name__)
@@ -197,8 +196,11 @@ class KioskApplication:
             services.camera_worker.set_decoding(False)
             c.stage_changed.connect(
                 lambda st: services.camera_worker.set_decoding(st is Stage.PRESENT))
-            services.camera_worker.code_read.connect(lambda raw, _text: c.on_camera_code(raw))
-            services.camera_worker.code_read.connect(lambda _raw, _text: preview.flash())
+            # Worker signals go to methods of main-thread objects, never to lambdas: PySide runs
+            # a lambda on the sender's thread (here the camera's), a QObject's method on the
+            # object's own thread.
+            services.camera_worker.code_read.connect(c.on_camera_code)
+            services.camera_worker.code_read.connect(preview.flash)
             services.camera_worker.qr_hint.connect(c.on_camera_hint)
 
         screens = {
@@ -223,8 +225,7 @@ class KioskApplication:
         self.activity = ActivityFilter(c)
         self.qapp.installEventFilter(self.activity)
         if services.scanner_worker is not None:
-            services.scanner_worker.code_read.connect(
-                lambda raw, text: c.on_qr_text(text, Source.SCANNER))
+            services.scanner_worker.code_read.connect(c.on_scanner_code)
         if services.sync_bridge is not None:
             services.sync_bridge.report.connect(self._on_sync_report)
         from app.ui import kiosk_mode  # kiosk mode, admin PIN, accessibility, heartbeat

@@ -38,7 +38,8 @@ class CameraPreview(QWidget):
         self.update()
 
     @Slot()
-    def flash(self) -> None:
+    def flash(self, *_code: object) -> None:
+        """A code was read (connected to CameraWorker.code_read: raw, text)."""
         self.highlight = True
         self.update()
 

@@ -58,8 +58,10 @@ class ReceiptScreen(Screen):
         controller.delivery_status.connect(self._status)
         printer = controller.services.printer_worker
         if printer is not None:
-            printer.print_failed.connect(lambda _entry, words: self._show_print_error(words))
-            printer.printed.connect(lambda _entry: self._show_print_error(None))
+            # methods, not lambdas: Qt runs them on this screen's (the GUI) thread; a lambda
+            # would run on the sender's, the printer worker's thread
+            printer.print_failed.connect(self._print_failed)
+            printer.printed.connect(self._printed)
         self._state = ""
         self._agency = ""
         self._print_error: Callable[[str], str] | None = None  # why printing failed: words(lang)
@@ -81,6 +83,12 @@ class ReceiptScreen(Screen):
     def _status(self, state: str, agency_status: str) -> None:
         self._state, self._agency = state, agency_status
         self.retranslate()
+
+    def _print_failed(self, _entry: str, words: Callable[[str], str]) -> None:
+        self._show_print_error(words)
+
+    def _printed(self, _entry: str) -> None:
+        self._show_print_error(None)
 
     def _show_print_error(self, words: Callable[[str], str] | None) -> None:
         self._print_error = words
