@@ -197,6 +197,12 @@ class Checker:
         for lang, forbidden in (("en", [VIETNAMESE, own_vi]), ("vi", [ENGLISH, own_en])):
             switch(self.kiosk, lang)
             self.problems += stale(self.roots(), forbidden, where, lang)
+            shown = {piece for root in self.roots() for w in [root, *root.findChildren(QWidget)]
+                     if w.isVisible() for _, text in texts_of(w) for piece in pieces(text or "")}
+            for e in also:  # shown on purpose: still there, in the new language (not blanked)
+                words = e.message_en if lang == "en" else e.message_vi
+                if words not in shown:
+                    self.problems.append(f"{where} (now {lang}): {words!r} is not shown")
         assert self.kiosk.controller.stage is stage, "the switch must not change the screen"
 
     def own_words(self, also=()) -> tuple[Strings, Strings]:
