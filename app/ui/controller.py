@@ -7,7 +7,6 @@ thread and never blocks: every device or disk call goes to a worker.
 
 from __future__ import annotations
 
-import functools
 import logging
 from datetime import date
 from typing import Any, Callable
@@ -88,9 +87,9 @@ class Controller(QObject):
 
     def show_notice(self, words: Callable[[str], str] | None) -> None:
         """A message for the citizen on the current screen, as words(lang) (None clears it):
-        sent in the current language, and kept for notice_text after a language switch (once
-        per language: an unexpected error's words are logged once)."""
-        self._notice = functools.cache(words) if words is not None else None
+        sent in the current language, and kept for notice_text after a language switch (an
+        error's words: messages.words_of, which keeps only the texts)."""
+        self._notice = words
         self.notice.emit(self.notice_text())
 
     def notice_text(self) -> str:
