@@ -13,6 +13,7 @@ One kiosk per family (speed); the simulator's operator panel (English on purpose
 from __future__ import annotations
 
 import re
+from datetime import datetime
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from app import config
 from app.errors import KioskError
 from app.lodging import GuestRegister, RegisterError
 from app.procedures.validation import FieldError, check_id_number
+from app.procedures.vntime import VN_TZ
 from app.session import Stage
 from app.ui import operator_check
 from app.ui.scripted import ScriptedVisit, click
@@ -377,6 +379,10 @@ def test_lodging_guests_and_the_staff_guest_list(qtbot, make_kiosk, monkeypatch)
     visit.at(Stage.STAYS)
     screen = kiosk.window.screens[Stage.STAYS]
     qtbot.waitUntil(lambda: screen.table.rowCount() == 2)
+    flow = kiosk.controller.flows.lodging  # a visit the register could not take, as shown
+    flow.unrecorded.append(("HS-261123-AAAAAA", datetime(2026, 11, 23, 14, 0, tzinfo=VN_TZ)))
+    flow.unrecorded_changed.emit()
+    assert screen.unrecorded.isVisible()
     check("stays")
     stay = screen.stays[0]
     GuestRegister(kiosk.controller.cfg.path("lodging.register_path", "guests.sqlite3")).check_out(

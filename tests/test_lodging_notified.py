@@ -133,3 +133,38 @@ def test_the_staff_list_shows_a_notification_delivered_while_it_is_open(qtbot, t
         assert table.item(0, 3).text() != "notified"
         kiosk.controller.flows.lodging.on_outbox_snapshot(delivered("HS-F"), {})
         qtbot.waitUntil(lambda: table.item(0, 3).text() == "notified")  # no Refresh pressed
+
+
+def test_staff_see_a_visit_the_register_could_not_take(qtbot, tmp_path, monkeypatch):
+    """The guest's notification is queued for the police, but the register write failed (a
+    disk error, say): the staff list says which visit, until staff mark it seen."""
+    import sqlite3
+
+    from app.ui import operator_check
+    from app.ui.controller import Stage
+    from app.ui.scripted import ScriptedVisit, click
+    from tests.fixtures.kiosk import make_kiosk, waiter
+
+    def broken(self, draft, **kw):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(GuestRegister, "check_in_from_draft", broken)
+    monkeypatch.setattr(operator_check, "ask_operator", lambda parent: True)  # staff
+    with make_kiosk(qtbot, tmp_path, "kiosk.profile=lodging") as kiosk:
+        visit = ScriptedVisit(kiosk, waiter(qtbot))
+        visit.start(LODGING)
+        visit.present_card("adult-2021")
+        visit.fill_form()
+        code = visit.consent_and_submit()
+        flow = kiosk.controller.flows.lodging
+        qtbot.waitUntil(lambda: [c for c, _ in flow.unrecorded] == [code])
+        visit.finish()
+        click(kiosk.window, "startButton")
+        click(kiosk.window.screens[Stage.CHOOSE], "guestRegisterButton")
+        screen = kiosk.window.screens[Stage.STAYS]
+        visit.at(Stage.STAYS)
+        assert screen.unrecorded.isVisible() and code in screen.unrecorded.text()
+        assert "Enter these guests in your register yourself" in screen.unrecorded.text()
+        click(screen, "unrecordedSeenButton")
+        assert not screen.unrecorded.isVisible() and flow.unrecorded == []
+        assert code in [i.dossier_code for i in kiosk.services.outbox_worker.outbox.items()]

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Signal
 
 from app import messages
+from app.procedures.vntime import now_vn
 from app.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,7 @@ class LodgingFlow(QObject):
     register_failed = Signal(object)  # why, for staff: words(lang) -> text
     # after each outbox snapshot's delivered notifications are looked up: how many had stays
     notifications_recorded = Signal(int)
+    unrecorded_changed = Signal()  # a visit's check-in was not written (or staff saw the list)
 
     def __init__(self, controller: Any) -> None:
         super().__init__()
@@ -176,6 +178,10 @@ class LodgingFlow(QObject):
         self._settled: set[str] = set()  # delivered notifications done with in the register
         self._marking: set[str] = set()  # being marked now, on a worker
         self._checking_in: set[str] = set()  # notifications whose stays are being written
+        # Visits whose guests the register could not take (dossier code, when), for staff:
+        # their notification is queued all the same. Kept until staff mark them seen, or the
+        # kiosk restarts (codes and times only, no personal data).
+        self.unrecorded: list[tuple[str, datetime]] = []
         if controller.services.outbox_worker is not None:
             controller.services.outbox_worker.snapshot.connect(self.on_outbox_snapshot)
 
@@ -215,9 +221,17 @@ class LodgingFlow(QObject):
 
         def failed(exc: Exception) -> None:
             self._checking_in.discard(code)
-            self._failed(exc)
+            log.error("guest register: the stays of %s not written: %s", code,
+                      type(exc).__name__)
+            self.unrecorded.append((code, now_vn()))
+            self.unrecorded_changed.emit()
 
         run_in_background(work, done, failed)
+
+    def unrecorded_seen(self) -> None:
+        """Staff took note of the visits the register missed (and register them themselves)."""
+        self.unrecorded.clear()
+        self.unrecorded_changed.emit()
 
     def on_outbox_snapshot(self, items: list, counts: dict) -> None:
         """Delivered lodging notifications mark their stays notified in the register, also

@@ -354,179 +354,179 @@
         <translation>%s đã được xếp để gửi lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="552"/>
+        <location filename="../../app/ui/screens/admin.py" line="553"/>
         <source>Printing…</source>
         <translation>Đang in…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="556"/>
+        <location filename="../../app/ui/screens/admin.py" line="557"/>
         <source>Printed</source>
         <translation>Đã in</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="565"/>
+        <location filename="../../app/ui/screens/admin.py" line="566"/>
         <source>Folder for the bundle</source>
         <translation>Thư mục lưu gói chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="585"/>
+        <location filename="../../app/ui/screens/admin.py" line="586"/>
         <source>Creating the bundle…</source>
         <translation>Đang tạo gói chẩn đoán…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="592"/>
+        <location filename="../../app/ui/screens/admin.py" line="593"/>
         <source>Saved: %s</source>
         <translation>Đã lưu: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="598"/>
+        <location filename="../../app/ui/screens/admin.py" line="599"/>
         <source>The bundle could not be written: %s</source>
         <translation>Không ghi được gói chẩn đoán: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="616"/>
+        <location filename="../../app/ui/screens/admin.py" line="617"/>
         <source>Administration</source>
         <translation>Quản trị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="617"/>
+        <location filename="../../app/ui/screens/admin.py" line="618"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="617"/>
+        <location filename="../../app/ui/screens/admin.py" line="618"/>
         <source>Outbox</source>
         <translation>Hàng đợi gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="617"/>
+        <location filename="../../app/ui/screens/admin.py" line="618"/>
         <source>Printing</source>
         <translation>In ấn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="618"/>
+        <location filename="../../app/ui/screens/admin.py" line="619"/>
         <source>Diagnostics</source>
         <translation>Chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="620"/>
+        <location filename="../../app/ui/screens/admin.py" line="621"/>
         <source>Devices</source>
         <translation>Thiết bị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="621"/>
+        <location filename="../../app/ui/screens/admin.py" line="622"/>
         <source>Network</source>
         <translation>Mạng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="623"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
         <source>Dossier</source>
         <translation>Hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="623"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
         <source>Procedure</source>
         <translation>Thủ tục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="623"/>
-        <location filename="../../app/ui/screens/admin.py" line="626"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
+        <location filename="../../app/ui/screens/admin.py" line="627"/>
         <source>State</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="623"/>
+        <location filename="../../app/ui/screens/admin.py" line="624"/>
         <source>Agency status</source>
         <translation>Trạng thái tại cơ quan</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="624"/>
-        <location filename="../../app/ui/screens/admin.py" line="627"/>
+        <location filename="../../app/ui/screens/admin.py" line="625"/>
+        <location filename="../../app/ui/screens/admin.py" line="628"/>
         <source>Attempts</source>
         <translation>Số lần gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="624"/>
+        <location filename="../../app/ui/screens/admin.py" line="625"/>
         <source>Created</source>
         <translation>Tạo lúc</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="624"/>
+        <location filename="../../app/ui/screens/admin.py" line="625"/>
         <source>Last error</source>
         <translation>Lỗi gần nhất</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="624"/>
+        <location filename="../../app/ui/screens/admin.py" line="625"/>
         <source>Deadline</source>
         <translation>Hạn</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="626"/>
+        <location filename="../../app/ui/screens/admin.py" line="627"/>
         <source>Time</source>
         <translation>Thời gian</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="626"/>
+        <location filename="../../app/ui/screens/admin.py" line="627"/>
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="626"/>
+        <location filename="../../app/ui/screens/admin.py" line="627"/>
         <source>Reason</source>
         <translation>Lý do</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="627"/>
+        <location filename="../../app/ui/screens/admin.py" line="628"/>
         <source>Entry</source>
         <translation>Mục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="628"/>
+        <location filename="../../app/ui/screens/admin.py" line="629"/>
         <source>Receipts and tickets printed or attempted, newest first. Select one to print it again.</source>
         <translation>Biên nhận và phiếu đã in hoặc in lỗi, mới nhất ở trên. Chọn một mục để in lại.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="630"/>
+        <location filename="../../app/ui/screens/admin.py" line="631"/>
         <source>A zip file for support: versions, settings without secrets, device states, outbox counts and the logs. It holds no personal data.</source>
         <translation>Tệp zip gửi bộ phận hỗ trợ: phiên bản, cấu hình (đã che thông tin bí mật), trạng thái thiết bị, số lượng hồ sơ trong hàng đợi và nhật ký. Không chứa dữ liệu cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="633"/>
+        <location filename="../../app/ui/screens/admin.py" line="634"/>
         <source>Check devices</source>
         <translation>Kiểm tra thiết bị</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="634"/>
+        <location filename="../../app/ui/screens/admin.py" line="635"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="635"/>
+        <location filename="../../app/ui/screens/admin.py" line="636"/>
         <source>Send again</source>
         <translation>Gửi lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="636"/>
+        <location filename="../../app/ui/screens/admin.py" line="637"/>
         <source>Reprint</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="637"/>
+        <location filename="../../app/ui/screens/admin.py" line="638"/>
         <source>Choose folder</source>
         <translation>Chọn thư mục</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="638"/>
+        <location filename="../../app/ui/screens/admin.py" line="639"/>
         <source>Create diagnostic bundle</source>
         <translation>Tạo gói chẩn đoán</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="639"/>
+        <location filename="../../app/ui/screens/admin.py" line="640"/>
         <source>Exit kiosk</source>
         <translation>Thoát chế độ ki-ốt</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/admin.py" line="640"/>
+        <location filename="../../app/ui/screens/admin.py" line="641"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
@@ -964,47 +964,47 @@
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="101"/>
+        <location filename="../../app/ui/screens/receipt.py" line="109"/>
         <source>Your application has been received</source>
         <translation>Hồ sơ của bạn đã được tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="108"/>
+        <location filename="../../app/ui/screens/receipt.py" line="116"/>
         <source>Keep this code to follow your application. It goes to: %s</source>
         <translation>Giữ mã này để theo dõi hồ sơ. Hồ sơ được gửi tới: %s</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="110"/>
+        <location filename="../../app/ui/screens/receipt.py" line="118"/>
         <source>Print receipt</source>
         <translation>In giấy biên nhận</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="112"/>
+        <location filename="../../app/ui/screens/receipt.py" line="120"/>
         <source>Finish</source>
         <translation>Hoàn tất</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="115"/>
+        <location filename="../../app/ui/screens/receipt.py" line="123"/>
         <source>Status: waiting to be sent</source>
         <translation>Trạng thái: đang chờ gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="116"/>
+        <location filename="../../app/ui/screens/receipt.py" line="124"/>
         <source>Status: sending</source>
         <translation>Trạng thái: đang gửi</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="117"/>
+        <location filename="../../app/ui/screens/receipt.py" line="125"/>
         <source>Status: delivered to the agencies</source>
         <translation>Trạng thái: đã gửi tới cơ quan tiếp nhận</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="118"/>
+        <location filename="../../app/ui/screens/receipt.py" line="126"/>
         <source>Status: not accepted, please ask a member of staff</source>
         <translation>Trạng thái: không được tiếp nhận, vui lòng hỏi cán bộ</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/receipt.py" line="119"/>
+        <location filename="../../app/ui/screens/receipt.py" line="127"/>
         <source>Status: waiting for a member of staff</source>
         <translation>Trạng thái: chờ cán bộ xử lý</translation>
     </message>
@@ -1085,47 +1085,57 @@
 <context>
     <name>StaysScreen</name>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="228"/>
+        <location filename="../../app/ui/screens/lodging.py" line="247"/>
         <source>Guests in house</source>
         <translation>Khách đang lưu trú</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="229"/>
+        <location filename="../../app/ui/screens/lodging.py" line="248"/>
         <source>Back</source>
         <translation>Quay lại</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="230"/>
+        <location filename="../../app/ui/screens/lodging.py" line="249"/>
         <source>Refresh</source>
         <translation>Làm mới</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="233"/>
+        <location filename="../../app/ui/screens/lodging.py" line="230"/>
+        <source>Not written to the guest register, though their police notification is queued: %1. Enter these guests in your register yourself.</source>
+        <translation>Chưa ghi được vào sổ khách, dù thông báo lưu trú đã vào hàng đợi gửi công an: %1. Hãy tự ghi những khách này vào sổ.</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/lodging.py" line="234"/>
+        <source>Seen</source>
+        <translation>Đã xem</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/screens/lodging.py" line="253"/>
         <source>Room</source>
         <translation>Phòng</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="233"/>
+        <location filename="../../app/ui/screens/lodging.py" line="253"/>
         <source>Guest</source>
         <translation>Khách</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="233"/>
+        <location filename="../../app/ui/screens/lodging.py" line="253"/>
         <source>Arrival</source>
         <translation>Thời gian đến</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="234"/>
+        <location filename="../../app/ui/screens/lodging.py" line="254"/>
         <source>Notify police by</source>
         <translation>Hạn thông báo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="240"/>
+        <location filename="../../app/ui/screens/lodging.py" line="260"/>
         <source>notified</source>
         <translation>đã thông báo</translation>
     </message>
     <message>
-        <location filename="../../app/ui/screens/lodging.py" line="245"/>
+        <location filename="../../app/ui/screens/lodging.py" line="265"/>
         <source>Check out</source>
         <translation>Trả phòng</translation>
     </message>

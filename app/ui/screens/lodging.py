@@ -177,6 +177,14 @@ class StaysScreen(Screen):
         self.table.setSelectionMode(QTableWidget.NoSelection)
         for w in (self.title, self.warnings, self.message):
             self.layout_.addWidget(w)
+        missed = QHBoxLayout()  # visits the register could not take, until staff mark them seen
+        self.unrecorded = label("error")
+        self.unrecorded.setObjectName("unrecordedCheckIns")
+        self.unrecorded_seen = button(role="secondary", name="unrecordedSeenButton")
+        self.unrecorded_seen.clicked.connect(self.flow.unrecorded_seen)
+        missed.addWidget(self.unrecorded, 1)
+        missed.addWidget(self.unrecorded_seen)
+        self.layout_.addLayout(missed)
         self.layout_.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.back = button(role="secondary", name="backButton")
@@ -192,6 +200,7 @@ class StaysScreen(Screen):
         self.flow.stays_loaded.connect(self._show)
         self.flow.notifications_recorded.connect(self._notifications_recorded)
         self.flow.register_failed.connect(self._show_message)
+        self.flow.unrecorded_changed.connect(self._show_unrecorded)
         self._message: Callable[[str], str] | None = None  # the register's refusal: words(lang)
         self.retranslate()
 
@@ -215,6 +224,16 @@ class StaysScreen(Screen):
         self.stays, self.deadline_warnings = list(stays), list(warnings)
         self.retranslate()
 
+    def _show_unrecorded(self) -> None:
+        missed = self.flow.unrecorded
+        self.unrecorded.setText(self.tr(
+            "Not written to the guest register, though their police notification is queued: "
+            "%1. Enter these guests in your register yourself.").replace(
+                "%1", ", ".join(f"{code} ({_when(at)})" for code, at in missed)) if missed else "")
+        self.unrecorded.setVisible(bool(missed))
+        self.unrecorded_seen.setText(self.tr("Seen"))
+        self.unrecorded_seen.setVisible(bool(missed))
+
     def _notifications_recorded(self, count: int) -> None:
         """A notification was delivered while staff look at the list: show it as notified."""
         if count and self.controller.stage is Stage.STAYS:
@@ -229,6 +248,7 @@ class StaysScreen(Screen):
         self.back.setText(self.tr("Back"))
         self.reload.setText(self.tr("Refresh"))
         self.message.setText(self._message(self.lang) if self._message is not None else "")
+        self._show_unrecorded()
         self.table.setHorizontalHeaderLabels([
             self.tr("Room"), self.tr("Guest"), self.tr("Arrival"),
             self.tr("Notify police by"), ""])
