@@ -727,10 +727,9 @@ def capture_admin_screens(out: Path, lang: str = "vi") -> list[Path]:
         ob.close()
         simulator = s.devices.printer.impl.simulator
         simulator.set_status(paper_out=True)
-        failed: list = []
-        s.printer_worker.print_failed.connect(lambda entry, _m: failed.append(entry))
+        journal = s.printer_worker.journal
         s.printer_worker.print_document(sample_receipt())
-        default_wait(lambda: bool(failed), 30)
+        default_wait(lambda: bool(journal.failed()), 30)
         kiosk.open_admin()
         admin = kiosk.admin
         admin.resize(1280, 800)
@@ -739,7 +738,7 @@ def capture_admin_screens(out: Path, lang: str = "vi") -> list[Path]:
         default_wait(lambda: admin.printer_state[0] == "ok" and admin.endpoint_state == "ok", 10)
         admin.select_dossier(bad)
         admin._show_journal()
-        admin.select_entry(failed[0])
+        admin.select_entry(journal.failed()[0].id)
         return admin.save_screenshots(Path(out))
     finally:
         kiosk.shutdown()
