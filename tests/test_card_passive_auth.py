@@ -144,13 +144,37 @@ def test_card_without_chip_or_active_authentication_reports_not_supported(trust_
     assert a.verified
 
 
-def test_csca_with_explicit_ec_parameters(tmp_path):
-    """Some countries' CSCA certificates carry explicit curve parameters, which `cryptography`
-    cannot load: the chain check still works (and still fails for a wrong key)."""
+def _as_before_cryptography_51(monkeypatch) -> None:
+    """Make `cryptography` refuse EC keys with explicit parameters, as releases before 51 do
+    (pyproject allows >= 42): the kiosk's own loader (pubkeys.load_public_key) must take over."""
+    from asn1crypto import keys
+
+    from drivers.card import passive_auth, pubkeys
+
+    real = serialization.load_der_public_key
+
+    def refusing(data, *args, **kwargs):
+        algorithm = keys.PublicKeyInfo.load(data)["algorithm"]
+        if algorithm["algorithm"].native == "ec" and algorithm["parameters"].name == "specified":
+            raise ValueError("explicit EC parameters")
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(pubkeys.serialization, "load_der_public_key", refusing)
+    monkeypatch.setattr(passive_auth, "certificate_key", lambda cert: pubkeys.load_public_key(
+        keys.PublicKeyInfo.load(pubkeys._spki_der(cert))))
+
+
+@pytest.mark.parametrize("cryptography_refuses", [False, True], ids=["installed", "before-51"])
+def test_csca_with_explicit_ec_parameters(tmp_path, monkeypatch, cryptography_refuses):
+    """Some countries' CSCA certificates carry explicit curve parameters. `cryptography` loads
+    them from release 51 (known curves), earlier releases refuse them and our loader takes
+    over: either way the chain check works, and still fails for a wrong key."""
     from asn1crypto import x509 as ax509
 
     from drivers.card.virtual.personalize import _spki
 
+    if cryptography_refuses:
+        _as_before_cryptography_51(monkeypatch)
     pki = test_pki()
 
     def explicit_csca(key) -> bytes:
@@ -164,8 +188,9 @@ def test_csca_with_explicit_ec_parameters(tmp_path):
     good = tmp_path / "good"
     good.mkdir()
     (good / "csca.der").write_bytes(explicit_csca(pki.csca_key))
-    with pytest.raises(Exception):
-        x509.load_der_x509_certificate((good / "csca.der").read_bytes()).public_key()
+    if cryptography_refuses:
+        with pytest.raises(ValueError):
+            serialization.load_der_public_key(_spki(pki.csca_key, explicit=True))
     assert _read(ReadOptions(trust_store=good)).auth.certificate_chain == "passed"
     bad = tmp_path / "bad"
     bad.mkdir()
