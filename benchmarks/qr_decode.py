@@ -19,7 +19,8 @@ drifting 0.04-0.12 QR widths per frame, new sensor noise each frame); rate withi
 frames (the shipped configuration also within 30 frames, 2 s), the cards still missed after
 10, and the CPU time per decoded frame over the first 10 frames.
 "missed_read_at_true_geometry" (shipped configuration): of its missed single frames, how many
-qr_soft reads when given the renderer's exact geometry; the misses a better locator could win.
+qr_soft or qr_deblur reads when given the renderer's exact geometry; the misses a better
+locator could win.
 "generated_beyond_repair": the generated frames whose glare washed out more codewords of some
 Reed-Solomon block than the block has check symbols (a dark module whose darkest point reads
 >= 250, like the saturated light modules around it, counts as lost; measured at the renderer's
@@ -50,7 +51,8 @@ sys.path.insert(0, str(REPO))
 
 from drivers.camera.qr_decode import (CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder,  # noqa: E402
                                       to_gray)
-from drivers.camera.qr_soft import module_values, read_at  # noqa: E402
+from drivers.camera.qr_deblur import read_deblurred  # noqa: E402
+from drivers.camera.qr_soft import module_levels, module_values, read_at  # noqa: E402
 from drivers.camera.qr_symbol import beyond_repair  # noqa: E402
 from drivers.camera.synthetic import qr_matrix, random_cccd_payload, render_card_frame  # noqa: E402
 
@@ -120,14 +122,17 @@ _LATER: dict[tuple[int, int], np.ndarray] = {}
 
 
 def read_at_true_geometry(gen, frames: list[int]) -> int:
-    """How many of these frames qr_soft reads when told the symbol's exact place (the
-    renderer's geometry) instead of finding it: the share of a configuration's misses that a
-    better locator could still win; the rest are lost in the module decisions (glare, blur)."""
+    """How many of these frames qr_soft or qr_deblur reads when told the symbol's exact place
+    (the renderer's geometry) instead of finding it: the share of a configuration's misses that
+    a better locator could still win; the rest are lost in the module decisions (glare, blur)."""
     ok = 0
     for i in frames:
         frame, expected, _ = gen[i]
+        gray, to_frame = to_gray(frame), _GEOMETRY[i]
         size = qr_matrix(_SPECS[i][0]).shape[0]
-        ok += read_at(to_gray(frame), _GEOMETRY[i], size) == expected
+        guess, _ = module_levels(module_values(gray, to_frame, size))
+        ok += (read_at(gray, to_frame, size)
+               or read_deblurred(gray, to_frame, size, guess)) == expected
     return ok
 
 

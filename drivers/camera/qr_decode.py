@@ -53,7 +53,8 @@ class Attempt:
     code-like pattern; skipped when there is no such place.
     binarizer: zxing's own binariser ("local", "global", "fixed").
     engine "soft": no image of its own; qr_soft reads the whole symbols that earlier attempts
-    on this frame located but could not read (glared modules as erasures).
+    on this frame located but could not read (glared modules as erasures). engine "deblur":
+    the same, its modules decided by deconvolution (qr_deblur.py; slower, reads more).
     """
 
     engine: str
@@ -64,8 +65,8 @@ class Attempt:
 
     @property
     def label(self) -> str:
-        if self.engine == "soft":
-            return "soft"
+        if self.engine in _SYMBOL_READERS:
+            return self.engine
         parts = [self.engine, self.prep]
         if self.binarizer != "local" and self.engine == "zxing":
             parts.append(self.binarizer)
@@ -180,6 +181,8 @@ def _attempt_image(base: np.ndarray, attempt: Attempt,
 
 # Whole symbols qr_soft reads per image at most: more are the same symbol located again.
 _SOFT_TRIES = 2
+# Engines that read the symbols earlier attempts located, with no image of their own.
+_SYMBOL_READERS = ("soft", "deblur")
 
 # Attempts on a fused region (scale: upscaling of the fused crop).
 # Measured on held-card sequences: the upscaled adaptive threshold reads 4 in 5 of the fused
@@ -288,7 +291,7 @@ class QrDecoder:
         preps: dict[tuple, np.ndarray] = {}
         # whole symbols located (frame corners, version) and those already read by qr_soft
         symbols: list[tuple[np.ndarray, int]] = []
-        tried: list[np.ndarray] = []
+        tried: dict[str, list[np.ndarray]] = {engine: [] for engine in _SYMBOL_READERS}
         # The budget counts this thread's CPU time, not wall time: on a machine busy with other
         # work the same attempts run (same decode rate), they only take longer.
         cpu0 = time.thread_time()
@@ -300,8 +303,9 @@ class QrDecoder:
         for attempt in self.config.attempts:
             if (time.thread_time() - cpu0) * 1000 > budget:
                 break
-            if attempt.engine == "soft":
-                found = self._soft(gray, symbols, tried)
+            if attempt.engine in _SYMBOL_READERS:
+                found = self._soft(gray, symbols, tried[attempt.engine],
+                                   deblur=attempt.engine == "deblur")
                 if found:
                     return self._read(found, attempt.label, (0, 0), 1.0, t0, gray)
                 continue
@@ -351,25 +355,27 @@ class QrDecoder:
 
     @staticmethod
     def _soft(gray: np.ndarray, symbols: list[tuple[np.ndarray, int]],
-              tried: list[np.ndarray], limit: int = _SOFT_TRIES) -> list[Found]:
+              tried: list[np.ndarray], limit: int = _SOFT_TRIES,
+              deblur: bool = False) -> list[Found]:
         """qr_soft's reading of the whole symbols located so far in this image, each place once
         (several attempts locate the same symbol within a pixel or two) and at most `limit`
-        places per image (each costs 5-15 ms)."""
+        places per image (each costs 5-15 ms; deblurred, one place only: 10-20 ms more)."""
+        limit = 1 if deblur else limit
         for corners, version in symbols:
             if len(tried) >= limit:
                 break
             if any(np.abs(corners - t).max() < 2 for t in tried):
                 continue
             tried.append(corners)
-            raw = read_located(gray, corners, version)
+            raw = read_located(gray, corners, version, deblur=deblur)
             if raw is not None:
                 return [(raw, tuple((int(x), int(y)) for x, y in corners))]
         return []
 
     def _fuse(self, gray: np.ndarray, roi: _Roi, t0: float, cpu0: float) -> list[DecodedCode]:
         """After a failed cascade on a located code: fuse this frame's region with the previous
-        failed frames' (see _Fusion) and try the fused region. qr_soft's reading of it only
-        within the frame's budget (it would take the p95 past 40 ms)."""
+        failed frames' (see _Fusion) and try the fused region. qr_soft's (and qr_deblur's) reading
+        of it only within the frame's budget (it would take the p95 past 40 ms)."""
         f = self._fusion
         if f is None or not _inside(f.roi, roi) or not f.add(gray):
             r = _grown(roi, gray.shape)
@@ -380,12 +386,14 @@ class QrDecoder:
                                    self.config.fuse_frames)
             return []
         symbols: list[tuple[np.ndarray, int]] = []
-        soft = any(a.engine == "soft" for a in self.config.attempts)
-        for attempt in _FUSED_ATTEMPTS + ((Attempt("soft"),) if soft else ()):
-            if attempt.engine == "soft":
+        engines = {a.engine for a in self.config.attempts}
+        readers = tuple(Attempt(e) for e in _SYMBOL_READERS if e in engines)
+        for attempt in _FUSED_ATTEMPTS + readers:
+            if attempt.engine in _SYMBOL_READERS:
                 if (time.thread_time() - cpu0) * 1000 > self.config.budget_ms:
                     break
-                found = self._soft(f.fused, symbols, [], limit=1)
+                found = self._soft(f.fused, symbols, [], limit=1,
+                                   deblur=attempt.engine == "deblur")
                 if found:
                     return self._fused_read(found, attempt, f, t0)
                 continue
@@ -461,9 +469,13 @@ CONFIGS: dict[str, DecoderConfig] = {c.name: c for c in (
     # any attempt does (last in the cascade, it was rarely reached within the budget).
     _cfg("zxing+cascade+soft", *_CASCADE[:4], A("soft"), *_CASCADE[4:], A("zbar"),
          budget_ms=25.0),
+    # qr_deblur right after qr_soft, on the one symbol located: later in the cascade it was
+    # seldom reached within the budget (5 of the 47 frames it reads there, 12 here).
+    _cfg("zxing+cascade+soft+deblur", *_CASCADE[:4], A("soft"), A("deblur"), *_CASCADE[4:],
+         A("zbar"), budget_ms=25.0),
 )}
 # The same cascade, and when it fails on a located code, the last frames' regions fused.
-for _name in ("zxing+cascade", "zxing+cascade+soft"):
+for _name in ("zxing+cascade", "zxing+cascade+soft", "zxing+cascade+soft+deblur"):
     CONFIGS[_name + "+fusion"] = replace(CONFIGS[_name], name=_name + "+fusion", fuse_frames=8)
 
 # Chosen with benchmarks/qr_decode.py: 400 generated 1280x720 card frames (seeds 7 and 11) and
@@ -480,6 +492,9 @@ for _name in ("zxing+cascade", "zxing+cascade+soft"):
 #   ...+fusion      96.8-97.0  97.5-97.8  98.0-98.3/98.3-99.0/99.0-99.3  1.4 / 7-11  95.6%
 #   ...+soft        96.8-97.8  98.0-98.5  97.5-97.8/97.8    /99.0-99.3  1.4 / 6-12  96.4%
 #   ...+soft+fusion 96.5-97.8  97.3-98.3  98.3     /98.5-99.0/99.3-99.5  1.4 / 7-12  96.4%
+# and over four seeds (7, 11, 13, 17), 2026-12-05:
+#   ...+soft+fusion 95.0-98.8  97.8-99.3  96.0-99.5/97.0-99.8/98.8-99.8  1.4 / 6-20  96.4%
+#   +deblur (ships) 96.8-98.8  98.0-99.3  97.0-99.5/97.3-99.8/99.0-99.8  1.4 / 6-20  96.4%
 # The cascade costs nothing on the median (its first attempt reads 90% of frames) and lifts
 # both sets; zbar as the last attempt adds one photograph (a wrinkled print) and nothing on the
 # generated set. Generated frames without glare: 99.6-100%; with glare >= 0.6 (saturated
@@ -488,14 +503,16 @@ for _name in ("zxing+cascade", "zxing+cascade+soft"):
 # frames only, and while a fusion stack is active the cascade leaves it FUSION_RESERVE_MS of
 # the frame's budget. qr_soft ("soft", shipped) reads 7-9 of the 12-13 frames per 400 that
 # zxing locates but cannot read, of which about half the rest of the cascade would also read;
-# it adds one photograph and, with fusion, a card or two per 400 held. Over four seeds (1,600
-# cards) the shipped configuration reads 96.9% of single frames and 99.3% of held cards within
-# 10 frames (seeds: 99.25 / 99.25 / 98.75 / 99.75%) and 99.9% within 30 (2 s), CPU p95 over
-# the held frames 21-37 ms; the previous one (cascade+fusion) 96.6% and 99.2%. 7 of those
-# 1,600 frames are beyond any single-frame reader (benchmark: generated_beyond_repair), and
-# of the 50 single frames missed, qr_soft reads only 5 even at the renderer's exact geometry
-# (missed_read_at_true_geometry): a better locator would win little; the misses are glare
-# plus blur at 2.5-3.5 px per module. Cards still missed after 10 frames: a glare spot that
+# it adds one photograph and, with fusion, a card or two per 400 held. qr_deblur ("deblur",
+# shipped) reads what qr_soft could not of the same located symbol, by deconvolution: 12 of the
+# 47 frames per 1,600 the soft configuration missed. Over four seeds (1,600 cards) the shipped
+# configuration reads 97.8% of single frames and 99.4% of held cards within 10 frames (seeds:
+# 99.25 / 99.5 / 99.0 / 99.75%) and 99.9% within 30 (2 s), CPU p95 over the held frames
+# 19-32 ms; the previous one (soft+fusion) 97.1% and 99.3%. 7 of those 1,600 frames are
+# beyond any single-frame reader (benchmark: generated_beyond_repair), and of the 35 single
+# frames missed, qr_soft and qr_deblur read 7 at the renderer's exact geometry
+# (missed_read_at_true_geometry: zxing locates only a finder pattern of those); the rest are
+# glare plus blur at 2.5-3.5 px per module. Cards still missed after 10 frames: a glare spot that
 # moves slowly (read at frames 11-18) or 2.6 px modules with heavy blur (the kiosk asks to
 # tilt the card or bring it closer: QrDecoder.last_hint -> CameraWorker.qr_hint).
-DEFAULT_DECODER_CONFIG = CONFIGS["zxing+cascade+soft+fusion"]
+DEFAULT_DECODER_CONFIG = CONFIGS["zxing+cascade+soft+deblur+fusion"]
