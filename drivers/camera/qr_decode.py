@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from drivers.camera.qr_engines import Found, Located, Zbar, opencv, zxing
+from drivers.camera.qr_finders import symbol_from_finder
 from drivers.camera.qr_prep import AFTER_SCALE, prep
 from drivers.camera.qr_soft import read_located
 
@@ -184,6 +185,14 @@ _SOFT_TRIES = 2
 # Engines that read the symbols earlier attempts located, with no image of their own.
 _SYMBOL_READERS = ("soft", "deblur")
 
+
+def _grow(gray: np.ndarray, fragments: list[np.ndarray]) -> list[tuple[np.ndarray, int]]:
+    """The whole symbol around the first lone finder zxing located (qr_finders), if any:
+    5-15 ms, so one finder per frame."""
+    found = symbol_from_finder(gray, fragments[0])
+    return [found] if found else []
+
+
 # Attempts on a fused region (scale: upscaling of the fused crop).
 # Measured on held-card sequences: the upscaled adaptive threshold reads 4 in 5 of the fused
 # regions that get read, a sharpened x2 most of the rest. x2.5 rather than the cascade's x3:
@@ -292,6 +301,10 @@ class QrDecoder:
         # whole symbols located (frame corners, version) and those already read by qr_soft
         symbols: list[tuple[np.ndarray, int]] = []
         tried: dict[str, list[np.ndarray]] = {engine: [] for engine in _SYMBOL_READERS}
+        # lone finder patterns zxing located (fragments, no version): grown into a symbol by
+        # qr_finders when no attempt located a whole one, once per frame
+        fragments: list[np.ndarray] = []
+        grown = False
         # The budget counts this thread's CPU time, not wall time: on a machine busy with other
         # work the same attempts run (same decode rate), they only take longer.
         cpu0 = time.thread_time()
@@ -304,6 +317,9 @@ class QrDecoder:
             if (time.thread_time() - cpu0) * 1000 > budget:
                 break
             if attempt.engine in _SYMBOL_READERS:
+                if not symbols and fragments and not grown:
+                    grown = True
+                    symbols += _grow(gray, fragments)
                 found = self._soft(gray, symbols, tried[attempt.engine],
                                    deblur=attempt.engine == "deblur")
                 if found:
@@ -322,6 +338,7 @@ class QrDecoder:
             located = [h.corners / attempt.scale + ([roi.x, roi.y] if attempt.roi else [0, 0])
                        for h in hints]
             symbols += [(c, h.version) for c, h in zip(located, hints) if h.version]
+            fragments += [c for c, h in zip(located, hints) if not h.version]
             if located and new_hint is None:
                 # the largest located region: the whole symbol rather than a finder fragment
                 h = max(located, key=lambda c: float(np.ptp(c[:, 0]) * np.ptp(c[:, 1])))
@@ -494,7 +511,7 @@ for _name in ("zxing+cascade", "zxing+cascade+soft", "zxing+cascade+soft+deblur"
 #   ...+soft+fusion 96.5-97.8  97.3-98.3  98.3     /98.5-99.0/99.3-99.5  1.4 / 7-12  96.4%
 # and over four seeds (7, 11, 13, 17), 2026-12-05:
 #   ...+soft+fusion 95.0-98.8  97.8-99.3  96.0-99.5/97.0-99.8/98.8-99.8  1.4 / 6-20  96.4%
-#   +deblur (ships) 96.8-98.8  98.0-99.3  97.0-99.5/97.3-99.8/99.0-99.8  1.4 / 6-20  96.4%
+#   +deblur (ships) 97.0-98.8  98.0-99.3  97.0-99.5/97.5-99.8/99.0-99.8  1.3 / 5-18  96.4%
 # The cascade costs nothing on the median (its first attempt reads 90% of frames) and lifts
 # both sets; zbar as the last attempt adds one photograph (a wrinkled print) and nothing on the
 # generated set. Generated frames without glare: 99.6-100%; with glare >= 0.6 (saturated
@@ -505,14 +522,14 @@ for _name in ("zxing+cascade", "zxing+cascade+soft", "zxing+cascade+soft+deblur"
 # zxing locates but cannot read, of which about half the rest of the cascade would also read;
 # it adds one photograph and, with fusion, a card or two per 400 held. qr_deblur ("deblur",
 # shipped) reads what qr_soft could not of the same located symbol, by deconvolution: 12 of the
-# 47 frames per 1,600 the soft configuration missed. Over four seeds (1,600 cards) the shipped
-# configuration reads 97.8% of single frames and 99.4% of held cards within 10 frames (seeds:
-# 99.25 / 99.5 / 99.0 / 99.75%) and 99.9% within 30 (2 s), CPU p95 over the held frames
-# 19-32 ms; the previous one (soft+fusion) 97.1% and 99.3%. 7 of those 1,600 frames are
-# beyond any single-frame reader (benchmark: generated_beyond_repair), and of the 35 single
-# frames missed, qr_soft and qr_deblur read 7 at the renderer's exact geometry
-# (missed_read_at_true_geometry: zxing locates only a finder pattern of those); the rest are
-# glare plus blur at 2.5-3.5 px per module. Cards still missed after 10 frames: a glare spot that
+# 47 frames per 1,600 the soft configuration missed; symbols of which zxing found only one
+# finder are grown from it (_grow, qr_finders): 2 more. Over four seeds (1,600 cards) the
+# shipped configuration reads 97.9% of single frames and 99.4% of held cards within 10 frames
+# (seeds: 99.25 / 99.5 / 99.0 / 99.75%) and 99.9% within 30 (2 s), CPU p95 over the held
+# frames 17-36 ms; the previous one (soft+fusion) 97.1% and 99.3%. 7 of those 1,600 frames are
+# beyond any single-frame reader (benchmark: generated_beyond_repair), and of the 33 single
+# frames missed, qr_soft and qr_deblur read 5 at the renderer's exact geometry
+# (missed_read_at_true_geometry); the rest are glare plus blur at 2.5-3.5 px per module. Cards still missed after 10 frames: a glare spot that
 # moves slowly (read at frames 11-18) or 2.6 px modules with heavy blur (the kiosk asks to
 # tilt the card or bring it closer: QrDecoder.last_hint -> CameraWorker.qr_hint).
 DEFAULT_DECODER_CONFIG = CONFIGS["zxing+cascade+soft+deblur+fusion"]
