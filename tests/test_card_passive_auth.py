@@ -144,9 +144,10 @@ def test_card_without_chip_or_active_authentication_reports_not_supported(trust_
     assert a.verified
 
 
-def _as_before_cryptography_51(monkeypatch) -> None:
-    """Make `cryptography` refuse EC keys with explicit parameters, as releases before 51 do
-    (pyproject allows >= 42): the kiosk's own loader (pubkeys.load_public_key) must take over."""
+def _refusing_explicit_ec_parameters(monkeypatch) -> None:
+    """Make `cryptography` refuse EC keys with explicit parameters, as the releases this was
+    written with did (pyproject allows >= 42; 51.0 loads them): the kiosk's own loader
+    (pubkeys.load_public_key) must take over."""
     from asn1crypto import keys
 
     from drivers.card import passive_auth, pubkeys
@@ -164,17 +165,17 @@ def _as_before_cryptography_51(monkeypatch) -> None:
         keys.PublicKeyInfo.load(pubkeys._spki_der(cert))))
 
 
-@pytest.mark.parametrize("cryptography_refuses", [False, True], ids=["installed", "before-51"])
+@pytest.mark.parametrize("cryptography_refuses", [False, True], ids=["installed", "refusing"])
 def test_csca_with_explicit_ec_parameters(tmp_path, monkeypatch, cryptography_refuses):
-    """Some countries' CSCA certificates carry explicit curve parameters. `cryptography` loads
-    them from release 51 (known curves), earlier releases refuse them and our loader takes
-    over: either way the chain check works, and still fails for a wrong key."""
+    """Some countries' CSCA certificates carry explicit curve parameters. `cryptography` 51.0
+    loads them (known curves); older releases refuse them and our loader takes over: either
+    way the chain check works, and still fails for a wrong key."""
     from asn1crypto import x509 as ax509
 
     from drivers.card.virtual.personalize import _spki
 
     if cryptography_refuses:
-        _as_before_cryptography_51(monkeypatch)
+        _refusing_explicit_ec_parameters(monkeypatch)
     pki = test_pki()
 
     def explicit_csca(key) -> bytes:

@@ -11,7 +11,8 @@ modules' darkness is solved for as a whole, with a model of how the frame was ma
 L is the light level: smooth over the symbol, raised by a glare spot. C is light minus dark:
 nearly constant across a card. The darkness x of each module lies in [0, 1] and is found by
 projected gradient descent (FISTA). A saturated sample (>= 252) only says the prediction is at
-least that bright, so it never pulls a module lighter. A module under a saturating spot gets
+least that bright: a brighter prediction is not pulled down to it. A module under a saturating
+spot gets
 no evidence and stays near 0.5; its confidence |x - 0.5| makes it an erasure for
 qr_symbol.decode_grid, whose margins keep a wrong payload out.
 

@@ -529,7 +529,8 @@ for _name in ("zxing+cascade", "zxing+cascade+soft", "zxing+cascade+soft+deblur"
 # frames 17-36 ms; the previous one (soft+fusion) 97.1% and 99.3%. 7 of those 1,600 frames are
 # beyond any single-frame reader (benchmark: generated_beyond_repair), and of the 33 single
 # frames missed, qr_soft and qr_deblur read 5 at the renderer's exact geometry
-# (missed_read_at_true_geometry); the rest are glare plus blur at 2.5-3.5 px per module. Cards still missed after 10 frames: a glare spot that
-# moves slowly (read at frames 11-18) or 2.6 px modules with heavy blur (the kiosk asks to
-# tilt the card or bring it closer: QrDecoder.last_hint -> CameraWorker.qr_hint).
+# (missed_read_at_true_geometry); the rest are glare plus blur at 2.5-3.5 px per module.
+# Cards still missed after 10 frames: a glare spot that moves slowly (read at frames 11-18) or
+# 2.6 px modules with heavy blur (the kiosk asks to tilt the card or bring it closer:
+# QrDecoder.last_hint -> CameraWorker.qr_hint).
 DEFAULT_DECODER_CONFIG = CONFIGS["zxing+cascade+soft+deblur+fusion"]

@@ -28,7 +28,8 @@ __all__ = ["symbol_from_finder"]
 _FRAGMENT_MODULES = 17  # zxing's Micro QR square (version M4) around a lone finder
 _PEAKS = 6
 _MIN_PEAK = 0.35  # normalised correlation: a finder under a moderate glare still reaches it
-_VERSIONS = range(5, 14)  # a card's payload (90-250 bytes at level M): versions 6-11, and a margin
+# A card's payload (90-250 bytes at level M) takes versions 6-11; one more each side.
+_VERSIONS = range(5, 13)
 # Normalised correlation of the timing patterns with the alternation: measured 0.47-0.70 at the
 # right version on glared cards, below 0.15 one version off.
 _MIN_TIMING = 0.3
@@ -115,9 +116,9 @@ def symbol_from_finder(gray: np.ndarray, fragment: np.ndarray) -> tuple[np.ndarr
             # the peaks are a module or so off (the fragment's size is a guess): the
             # finders matched again on the upright symbol place them to a tenth of one
             to_image = refine(gray, to_image, n, subpixel=True)
-            score = _timing_score(gray, to_image, n)
-            if best is None or score > best[0]:
-                best = (score, version, to_image)
+            timing = _timing_score(gray, to_image, n)
+            if best is None or timing > best[0]:
+                best = (timing, version, to_image)
         if best is not None and best[0] > _MIN_TIMING:
             _, version, to_image = best
             n = 17 + 4 * version
