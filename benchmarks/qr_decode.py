@@ -51,8 +51,7 @@ sys.path.insert(0, str(REPO))
 
 from drivers.camera.qr_decode import (CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder,  # noqa: E402
                                       to_gray)
-from drivers.camera.qr_deblur import read_deblurred  # noqa: E402
-from drivers.camera.qr_soft import module_levels, module_values, read_at  # noqa: E402
+from drivers.camera.qr_soft import module_values, read_at  # noqa: E402
 from drivers.camera.qr_symbol import beyond_repair  # noqa: E402
 from drivers.camera.synthetic import qr_matrix, random_cccd_payload, render_card_frame  # noqa: E402
 
@@ -130,9 +129,8 @@ def read_at_true_geometry(gen, frames: list[int]) -> int:
         frame, expected, _ = gen[i]
         gray, to_frame = to_gray(frame), _GEOMETRY[i]
         size = qr_matrix(_SPECS[i][0]).shape[0]
-        guess, _ = module_levels(module_values(gray, to_frame, size))
         ok += (read_at(gray, to_frame, size)
-               or read_deblurred(gray, to_frame, size, guess)) == expected
+               or read_at(gray, to_frame, size, deblur=True)) == expected
     return ok
 
 

@@ -12,8 +12,7 @@ L is the light level: smooth over the symbol, raised by a glare spot. C is light
 nearly constant across a card. The darkness x of each module lies in [0, 1] and is found by
 projected gradient descent (FISTA). A saturated sample (>= 252) only says the prediction is at
 least that bright: a brighter prediction is not pulled down to it. A module under a saturating
-spot gets
-no evidence and stays near 0.5; its confidence |x - 0.5| makes it an erasure for
+spot gets no evidence and stays near 0.5; its confidence |x - 0.5| makes it an erasure for
 qr_symbol.decode_grid, whose margins keep a wrong payload out.
 
 sigma (blur, in modules) is not known: SIGMAS are tried in turn, each about 5 ms plus 3-6 ms
