@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from drivers.camera import qr_deblur
 from drivers.camera.qr_decode import CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder, to_gray
 from drivers.camera.qr_deblur import deblurred_modules, read_deblurred
 from drivers.camera.qr_soft import module_levels, module_values, read_at, read_located, refine
@@ -84,6 +85,27 @@ def test_never_a_wrong_payload_and_nothing_a_module_off():
         assert read_deblurred(gray, shifted, size, _guess(gray, shifted, size)) is None
     assert read >= 13 and read > soft
 
+
+def test_blocks_that_corrected_help_decide_the_rest(monkeypatch):
+    """Under a strong glare spot some Reed-Solomon blocks correct and others do not; holding
+    the modules of those that did and solving again reads more cards (16 against 13 of these
+    30 when written), and still only ever the card's own payload."""
+    rng = np.random.default_rng(23)
+    read = first_look = 0
+    for k in range(400, 430):
+        frame, to_frame, payload, size = _render(
+            k, module_px=float(rng.uniform(2.5, 3.5)), rotation=float(rng.uniform(-30, 30)),
+            blur=float(rng.uniform(0.8, 1.4)), noise=float(rng.uniform(0, 10)),
+            glare=float(rng.uniform(0.6, 0.9)))
+        gray = to_gray(frame)
+        guess = _guess(gray, to_frame, size)
+        raw = read_deblurred(gray, to_frame, size, guess)
+        assert raw in (None, payload)
+        read += raw == payload
+        with monkeypatch.context() as patched:
+            patched.setattr(qr_deblur, "_FEEDBACK_ROUNDS", 0)
+            first_look += read_deblurred(gray, to_frame, size, guess) == payload
+    assert read >= first_look + 3
 
 def test_refined_grid_lies_within_a_tenth_of_a_module():
     """The deconvolution needs the grid to a fraction of a module: zxing's extrapolated corner

@@ -204,6 +204,32 @@ def test_beyond_repair_is_where_even_known_erasures_run_out():
     assert not qs.beyond_repair(disc(n, 0.25), "Q")
 
 
+def test_settled_modules_are_those_of_the_blocks_that_corrected():
+    """For qr_deblur's second look: the modules of each RS block that corrects, at their true
+    values (not as read), and nothing of a block that did not correct nor of the function
+    patterns; the same for the mirrored grid."""
+    grid, qr = make(VIETNAMESE, version=7)
+    layout = qs._block_layout(7, "M")  # 4 blocks of 49 codewords, 18 check symbols each
+    cells = qs._placement(7).reshape(-1, 8)
+    bad = grid.copy().ravel()
+    for b, (idx, _) in enumerate(layout):
+        wrong = 12 if b == 2 else 3  # block 2: beyond 2e <= 18 - 2 without erasures
+        bad[cells[idx[:wrong], 0]] ^= True
+    bad = bad.reshape(grid.shape)
+    conf = np.ones(grid.shape)
+    settled = qs.settled_modules(bad, conf)
+    in_block = lambda b: np.isin(np.arange(grid.size), cells[layout[b][0]]).reshape(grid.shape)
+    for b in (0, 1, 3):
+        assert np.array_equal(settled[in_block(b)], grid[in_block(b)].astype(float))
+    assert np.isnan(settled[in_block(2)]).all()
+    assert np.isnan(settled[qs._function_mask(7)]).all()
+    mirrored = qs.settled_modules(bad.T, conf.T)
+    assert np.array_equal(mirrored.T, settled, equal_nan=True)
+    with pytest.raises(SymbolError):
+        decode_grid(bad, conf)  # what the second look is for
+    assert np.isnan(qs.settled_modules(np.zeros(grid.shape, bool), conf)).all()  # no format
+
+
 def test_no_wrong_answers_from_heavily_corrupted_symbols():
     rng = np.random.default_rng(7)
     decoded = 0

@@ -23,6 +23,14 @@ reads 16, (0.4, 0.55) reads 19. 4 x 4 samples, 60 iterations and three sigmas re
 at 20 times the cost; without the censoring of saturated samples it reads 8; holding the
 finder, timing and alignment modules at their known values read 17, so they are solved for
 like the rest. The grid must be right to a tenth of a module (qr_soft.refine's subpixel).
+
+A second look (read_deblurred): when some Reed-Solomon blocks correct and others do not, the
+modules of those that did are held at their corrected values, the light level is estimated
+again from them, and the rest are solved for again. Of the 49 frames of those 1,600 that
+module_levels cannot read even at the true geometry, this reads 22 against 20 (in the tests'
+stronger glare, 16 against 13 of 30 cards); finding the settled blocks costs 2-4 ms. Starting
+from the blocks module_levels' own grid corrects read none more; solving for a smooth light
+level together with the modules read at most the same 20 (11-20 over smoothness weights).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from drivers.camera.qr_symbol import SymbolError, decode_grid
+from drivers.camera.qr_symbol import SymbolError, decode_grid, settled_modules
 
 __all__ = ["SIGMAS", "deblurred_modules", "read_deblurred"]
 
@@ -38,6 +46,7 @@ SIGMAS = (0.4, 0.55)  # blur in modules: 1-1.4 px at 2.5-3 px per module, plus t
 _S = 2  # samples per module along each axis
 _PAD = 2  # modules of quiet zone around the symbol: light, not solved for
 _ITERATIONS = 30
+_FEEDBACK_ROUNDS = 3
 _SATURATED = 252
 _LEVEL_CELL = 4.0  # modules: how fast the light level may change (a glare spot's flank)
 _CONTRAST_CELL = 16.0  # modules: contrast changes over the card, not within the code
@@ -95,28 +104,39 @@ def _levels(obs: np.ndarray, spread: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def deblurred_modules(gray: np.ndarray, to_image: np.ndarray, size: int, sigma: float,
-                      first_guess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                      first_guess: np.ndarray,
+                      known: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each module's darkness decision and confidence (0-0.5) under a blur of `sigma`
     modules. `first_guess` (size x size, True = dark; module_levels' decisions) only serves to
-    estimate the light level and contrast; the solve itself starts from 0.5 everywhere."""
+    estimate the light level and contrast; the solve itself starts from 0.5 everywhere.
+    known: size x size, 1.0 dark / 0.0 light for modules held at that value (confidence 0.5),
+    NaN for the modules solved for."""
     obs = _samples(np.asarray(gray, np.float32), to_image, size)
     m = size + 2 * _PAD
     inside = np.zeros((m, m), bool)
     inside[_PAD:_PAD + size, _PAD:_PAD + size] = True
+    guess = np.asarray(first_guess, np.float32)
+    held = np.zeros((m, m), np.float32)  # the quiet zone is held light
+    free = inside.copy()
+    if known is not None:
+        known = np.asarray(known, np.float32)
+        guess = np.where(np.isnan(known), guess, known)
+        held[inside] = np.nan_to_num(known, nan=0.0).ravel()
+        free[inside] = np.isnan(known).ravel()
     x = np.zeros((m, m), np.float32)
-    x[inside] = np.asarray(first_guess, np.float32).ravel()
+    x[inside] = guess.ravel()
     s = sigma * _S
     light, contrast = _levels(obs, _blur(_up(x), s))
     saturated = obs >= _SATURATED
     step = 1.0 / (2 * float(contrast.max()) ** 2 * _S * _S)  # 1 / the gradient's Lipschitz bound
-    x = np.where(inside, np.float32(0.5), np.float32(0))
+    x = np.where(free, np.float32(0.5), held)
     y, t = x.copy(), 1.0
     for _ in range(_ITERATIONS):
         pred = light - contrast * _blur(_up(y), s)
         r = pred - obs
         r[saturated & (pred >= 255)] = 0  # a clipped sample fits any brighter prediction
         grad = -2 * _down(_blur(contrast * r, s))
-        nxt = np.where(inside, np.clip(y - step * grad, 0, 1), 0).astype(np.float32)
+        nxt = np.where(free, np.clip(y - step * grad, 0, 1), held).astype(np.float32)
         t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
         y = nxt + ((t - 1) / t_next) * (nxt - x)
         x, t = nxt, t_next
@@ -127,10 +147,26 @@ def deblurred_modules(gray: np.ndarray, to_image: np.ndarray, size: int, sigma: 
 def read_deblurred(gray: np.ndarray, to_image: np.ndarray, size: int,
                    first_guess: np.ndarray) -> bytes | None:
     """The symbol's raw bytes read with deconvolved modules, trying each of SIGMAS; None when
-    none reads with qr_symbol's margins."""
+    none reads with qr_symbol's margins.
+
+    When some Reed-Solomon blocks correct and others do not, the modules of those that did
+    are held at their corrected values and the rest solved for again (up to _FEEDBACK_ROUNDS
+    times while more blocks settle): the blocks are interleaved over the whole symbol, so a
+    doubtful module's neighbours, and the light level around it, are then mostly known."""
     for sigma in SIGMAS:
-        try:
-            return decode_grid(*deblurred_modules(gray, to_image, size, sigma, first_guess))
-        except SymbolError:
-            continue
+        held, guess = None, first_guess
+        for _ in range(1 + _FEEDBACK_ROUNDS):
+            dark, confidence = deblurred_modules(gray, to_image, size, sigma, guess, held)
+            try:
+                return decode_grid(dark, confidence)
+            except SymbolError:
+                pass
+            settled = settled_modules(dark, confidence)
+            if _count(settled) <= _count(held):
+                break
+            held, guess = settled, dark
     return None
+
+
+def _count(known: np.ndarray | None) -> int:
+    return 0 if known is None else int((~np.isnan(known)).sum())

@@ -24,8 +24,8 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["SymbolError", "decode_grid", "version_for_size", "alignment_positions", "rs_blocks",
-           "rs_correct", "beyond_repair"]
+__all__ = ["SymbolError", "decode_grid", "settled_modules", "version_for_size",
+           "alignment_positions", "rs_blocks", "rs_correct", "beyond_repair"]
 
 
 class SymbolError(Exception):
@@ -368,17 +368,65 @@ def _parse(data: bytes, version: int) -> bytes:
     return bytes(out)
 
 
-def _data_codewords(g: np.ndarray, conf: np.ndarray, version: int, level: str, mask: int,
-                    frac: float) -> bytes:
-    """The corrected data codewords of one orientation / format reading, else SymbolError."""
+def _readings(g: np.ndarray, conf: np.ndarray) -> list[tuple[str, int, bool]]:
+    """The format readings (level, mask, mirrored) within BCH capacity in both orientations,
+    the most likely first: nearest format info, then unmirrored."""
+    erase_below = 0.1 * float(np.median(conf))  # "glared" format bits count as erasures
+    tries = [(d, mirrored, level, mask)
+             for mirrored, (gg, cc) in enumerate(((g, conf), (g.T, conf.T)))
+             for d, level, mask in _format_candidates(gg, cc, erase_below)]
+    return [(level, mask, bool(mirrored))
+            for _, mirrored, level, mask in sorted(tries, key=lambda t: t[:2])]
+
+
+def _codewords(g: np.ndarray, conf: np.ndarray, version: int,
+               mask: int) -> tuple[np.ndarray, np.ndarray]:
+    """The codeword stream of one orientation / mask reading, and each codeword's confidence."""
     order = _placement(version)
     bits = (g ^ _mask_grid(g.shape[0], mask)).ravel()[order]
     codewords = np.packbits(bits.reshape(-1, 8), axis=1).ravel()
-    cw_conf = conf.ravel()[order].reshape(-1, 8).min(axis=1)  # as sure as its worst module
+    return codewords, conf.ravel()[order].reshape(-1, 8).min(axis=1)  # as sure as its worst module
+
+
+def _data_codewords(g: np.ndarray, conf: np.ndarray, version: int, level: str, mask: int,
+                    frac: float) -> bytes:
+    """The corrected data codewords of one orientation / format reading, else SymbolError."""
+    codewords, cw_conf = _codewords(g, conf, version, mask)
     data = bytearray()
     for idx, nd in _block_layout(version, level):
         data += _correct_block(codewords[idx], cw_conf[idx], len(idx) - nd, frac)[:nd]
     return bytes(data)
+
+
+def settled_modules(dark: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+    """The data modules that Reed-Solomon has established, for a reader that decides modules
+    again knowing them (qr_deblur: a blurred module's neighbours are part of its evidence).
+
+    Under the most likely format reading (orientation, level, mask), every RS block that
+    corrects with decode_grid's margins has its codewords written back as module values:
+    N x N floats, 1.0 dark / 0.0 light, NaN for the modules of blocks that did not correct
+    and for the function patterns. All NaN when the format info is unreadable."""
+    g, conf = np.asarray(dark).astype(bool), np.asarray(confidence, dtype=float)
+    n = g.shape[0]
+    version = version_for_size(n)
+    settled = np.full(n * n, np.nan)
+    readings = _readings(g, conf)
+    if not readings:
+        return settled.reshape(n, n)
+    level, mask, mirrored = readings[0]
+    gg, cc = (g.T, conf.T) if mirrored else (g, conf)
+    codewords, cw_conf = _codewords(gg, cc, version, mask)
+    positions = _placement(version).reshape(-1, 8)
+    masked = _mask_grid(n, mask).ravel()
+    for idx, nd in _block_layout(version, level):
+        try:
+            block = _correct_block(codewords[idx], cw_conf[idx], len(idx) - nd, 1.0)
+        except SymbolError:
+            continue
+        at = positions[idx].ravel()
+        settled[at] = np.unpackbits(np.frombuffer(block, np.uint8)) ^ masked[at]
+    settled = settled.reshape(n, n)
+    return settled.T if mirrored else settled
 
 
 def decode_grid(dark: np.ndarray, confidence: np.ndarray | None = None, *,
@@ -400,15 +448,12 @@ def decode_grid(dark: np.ndarray, confidence: np.ndarray | None = None, *,
         conf = np.asarray(confidence, dtype=float)
         if conf.shape != g.shape:
             raise ValueError("confidence must have the grid's shape")
-    erase_below = 0.1 * float(np.median(conf))  # "glared" format bits count as erasures
-    tries = []
-    for mirrored, (gg, cc) in enumerate(((g, conf), (g.T, conf.T))):
-        tries += [(d, mirrored, level, mask, gg, cc)
-                  for d, level, mask in _format_candidates(gg, cc, erase_below)]
-    if not tries:
+    readings = _readings(g, conf)
+    if not readings:
         raise SymbolError("format info unreadable")
     errors = []
-    for _, _, level, mask, gg, cc in sorted(tries, key=lambda t: t[:2]):
+    for level, mask, mirrored in readings:
+        gg, cc = (g.T, conf.T) if mirrored else (g, conf)
         try:
             data = _data_codewords(gg, cc, version, level, mask, max_erasure_fraction)
         except SymbolError as e:
