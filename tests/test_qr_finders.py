@@ -28,15 +28,18 @@ def _fragment(n: int, corner: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize("corner", ["top-left", "top-right", "bottom-left"])
-def test_the_symbol_is_grown_from_any_of_its_finders(corner):
+@pytest.mark.parametrize("misfit", [1.06, 15 / 17, 0.78, 11 / 17])
+def test_the_symbol_is_grown_from_any_of_its_finders(corner, misfit):
+    """zxing's square is only roughly 17 modules (a guess at a Micro QR): 6% too big, or as
+    far off as seen on glared frames (22% too small), which alone would put the version
+    guessed from the finders' distance 2-4 off."""
     payload = random_cccd_payload(21)
     geometry: list = []
     gray = to_gray(render_card_frame(payload, module_px=3.2, rotation=-28, perspective=0.15,
                                      blur=0.8, noise=4, seed=21, geometry=geometry))
     n = qr_matrix(payload).shape[0]
     fragment = cv2.perspectiveTransform(_fragment(n, corner)[None], geometry[0])[0]
-    # zxing's square is only roughly 17 modules (a guess at a Micro QR): 6% too big here
-    fragment = fragment[0] + 1.06 * (fragment - fragment[0])
+    fragment = fragment[0] + misfit * (fragment - fragment[0])
     found = symbol_from_finder(gray, fragment)
     assert found is not None
     corners, version = found

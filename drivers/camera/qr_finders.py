@@ -1,9 +1,10 @@
 """A whole QR symbol found from one finder pattern, when zxing locates nothing more.
 
 Under a glare spot zxing often finds a single finder pattern of a card's code and reports it as
-a fragment (a Micro QR candidate: a square of about 17 modules with the finder in one corner,
-no version). The card is flat and the symbol small in the frame, so the other two finders look
-like that one: the fragment's module vectors draw a finder template, normalised correlation
+a fragment (a Micro QR candidate: a square of 11, 13, 15 or 17 modules with the finder in one
+corner, no version; the size is the one that draws that finder best). The card is flat and
+the symbol small in the frame, so the other two finders look like that one: the fragment's
+module vectors draw a finder template, normalised correlation
 finds the finder-like places around it, and three of them at the corners of a right isosceles
 triangle are the symbol's finders. The version is the one whose timing patterns (row and column
 6, alternating between the finders) stay in step with the module grid it implies.
@@ -11,7 +12,9 @@ triangle are the symbol's finders. The version is the one whose timing patterns 
 Measured on the 47 hard frames of 1,600 generated ones (seeds 7, 11, 13, 17; those the
 cascade with qr_soft misses): 20 have fragments and no whole symbol; it grows 10 of them,
 each at the right version (the grid within 0.04 module where checked), and the kiosk's
-decoder then reads 2 more of the 47 (13). 5-15 ms per fragment.
+decoder then reads 2 more of the 47 (13). 5-15 ms per fragment. Taking the square as 17
+modules always (as first written) put the version 2-4 off on two frames of those seeds
+(zxing's squares there fit 13 and 15 modules); both are read now.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from drivers.camera.qr_soft import module_values, refine
 
 __all__ = ["symbol_from_finder"]
 
-_FRAGMENT_MODULES = 17  # zxing's Micro QR square (version M4) around a lone finder
 _PEAKS = 6
 _MIN_PEAK = 0.35  # normalised correlation: a finder under a moderate glare still reaches it
 # A card's payload (90-250 bytes at level M) takes versions 6-11; one more each side.
@@ -33,6 +35,9 @@ _VERSIONS = range(5, 13)
 # Normalised correlation of the timing patterns with the alternation: measured 0.47-0.70 at the
 # right version on glared cards, below 0.15 one version off.
 _MIN_TIMING = 0.3
+# Modules across the Micro QR square zxing reports around a lone finder (M4 to M1); it does
+# not say which: on glared cards 17, 15 and 13 were seen.
+_MICRO_SIDES = (17, 15, 13, 11)
 
 
 def _finder_template(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -87,7 +92,7 @@ def symbol_from_finder(gray: np.ndarray, fragment: np.ndarray) -> tuple[np.ndarr
     patterns zxing reported as `fragment` (4 corners, the finder at the first); None when no
     symbol of a card-sized version fits around it."""
     f = np.float64(fragment)
-    u, v = (f[1] - f[0]) / _FRAGMENT_MODULES, (f[3] - f[0]) / _FRAGMENT_MODULES
+    u, v = _fragment_vectors(gray, f)
     module = float(np.sqrt(abs(u[0] * v[1] - u[1] * v[0])))
     if not 1.5 < module < 12:
         return None
@@ -125,6 +130,27 @@ def symbol_from_finder(gray: np.ndarray, fragment: np.ndarray) -> tuple[np.ndarr
             square = np.float64([[[0, 0], [n, 0], [n, n], [0, n]]])
             return cv2.perspectiveTransform(square, to_image)[0].astype(np.float32), version
     return None
+
+
+def _fragment_vectors(gray: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The module vectors of a fragment: its side is that of a Micro QR symbol, 11, 13, 15 or
+    17 modules (zxing does not say which), whichever draws the finder at its corner best."""
+    best = (-np.inf, (f[1] - f[0]) / _MICRO_SIDES[0], (f[3] - f[0]) / _MICRO_SIDES[0])
+    h, w = gray.shape[:2]
+    for side in _MICRO_SIDES:
+        u, v = (f[1] - f[0]) / side, (f[3] - f[0]) / side
+        tpl = _finder_template(u, v)
+        th, tw = tpl.shape
+        c = f[0] + 3.5 * (u + v)
+        r = int(np.ceil(np.linalg.norm(u + v)))
+        x0, y0 = int(round(c[0])) - tw // 2 - r, int(round(c[1])) - th // 2 - r
+        x1, y1 = x0 + tw + 2 * r, y0 + th + 2 * r
+        if x0 < 0 or y0 < 0 or x1 > w or y1 > h:
+            continue
+        score = float(cv2.matchTemplate(gray[y0:y1, x0:x1].astype(np.float32), tpl,
+                                        cv2.TM_CCOEFF_NORMED).max())
+        best = max(best, (score, u, v), key=lambda b: b[0])
+    return best[1], best[2]
 
 
 def _timing_score(gray: np.ndarray, to_image: np.ndarray, n: int) -> float:
