@@ -30,9 +30,9 @@ def _fragment(n: int, corner: str) -> np.ndarray:
 @pytest.mark.parametrize("corner", ["top-left", "top-right", "bottom-left"])
 @pytest.mark.parametrize("misfit", [1.06, 15 / 17, 0.78, 11 / 17])
 def test_the_symbol_is_grown_from_any_of_its_finders(corner, misfit):
-    """zxing's square is only roughly 17 modules (a guess at a Micro QR): 6% too big, or as
-    far off as seen on glared frames (22% too small), which alone would put the version
-    guessed from the finders' distance 2-4 off."""
+    """zxing's square is a Micro QR symbol's, 11 to 17 modules, and it does not say which:
+    17 modules 6% too big, 15, 13 (22% short of 17, as seen on a glared frame) or 11. Taken
+    as 17 always, the version guessed from the finders' distance would be 2-4 off."""
     payload = random_cccd_payload(21)
     geometry: list = []
     gray = to_gray(render_card_frame(payload, module_px=3.2, rotation=-28, perspective=0.15,

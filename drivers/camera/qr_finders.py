@@ -4,10 +4,10 @@ Under a glare spot zxing often finds a single finder pattern of a card's code an
 a fragment (a Micro QR candidate: a square of 11, 13, 15 or 17 modules with the finder in one
 corner, no version; the size is the one that draws that finder best). The card is flat and
 the symbol small in the frame, so the other two finders look like that one: the fragment's
-module vectors draw a finder template, normalised correlation
-finds the finder-like places around it, and three of them at the corners of a right isosceles
-triangle are the symbol's finders. The version is the one whose timing patterns (row and column
-6, alternating between the finders) stay in step with the module grid it implies.
+module vectors draw a finder template, normalised correlation finds the finder-like places
+around it, and three of them at the corners of a right isosceles triangle are the symbol's
+finders. The version is the one whose timing patterns (row and column 6, alternating between
+the finders) stay in step with the module grid it implies.
 
 Measured on the 47 hard frames of 1,600 generated ones (seeds 7, 11, 13, 17; those the
 cascade with qr_soft misses): 20 have fragments and no whole symbol; it grows 10 of them,
