@@ -518,9 +518,9 @@ for _name in ("zxing+cascade", "zxing+cascade+soft", "zxing+cascade+soft+deblur"
 # of 1,200 frames on seeds 19, 23 and 29, not used while building it; reading only the first
 # symbol located (QrDecoder._soft) 2 more of the 2,800, and qr_finders fitting the fragment's
 # Micro QR size 2 more. Over four seeds the shipped configuration reads 98.1% of single
-# frames and 99.4% of held cards within 10 frames
-# (seeds: 99.25 / 99.5 / 99.0 / 99.75%) and 99.9% within 30 (2 s), CPU p95 over the held
-# frames 17-36 ms; the previous one (soft+fusion) 97.1% and 99.3%. 7 of those 1,600 frames are
+# frames and 99.4% of held cards within 10 frames (seeds: 99.25 / 99.5 / 99.0 / 99.75%) and
+# 99.9% within 30 (2 s), CPU p95 over the held frames 17-36 ms; the previous one
+# (soft+fusion) 97.1% and 99.3%. 7 of those 1,600 frames are
 # beyond any single-frame reader (benchmark: generated_beyond_repair), and of the 30 single
 # frames missed, qr_soft and qr_deblur read 3 at the renderer's exact geometry
 # (missed_read_at_true_geometry); the rest are glare plus blur at 2.5-3.5 px per module.
