@@ -34,7 +34,13 @@ level together with the modules read at most the same 20 (11-20 over smoothness 
 Holding the blocks that corrected under either sigma together, instead of per sigma, read none
 more of the 49. Given the renderer's exact light level and contrast instead of _levels', it
 reads 6 instead of 3 of the 23 frames of those seeds that the decoder misses and that are not
-beyond repair: the estimate of the levels is not what keeps the rest unread.
+beyond repair: the estimate of the levels is not what keeps the rest unread. Choosing the
+erasures better could win a few, no more: erasing exactly the wrong codewords would read 8 of
+the 23 at the first solve, and ranking codewords by this confidence reads 2, as does ranking
+them by how near their light level is to saturation or by their share of saturated samples.
+At sigma 0.4, 14% of the modules with most of their samples saturated are decided wrong and 5%
+of the others: the wrong codewords are spread over each block, not gathered where the frame
+shows the glare.
 """
 
 from __future__ import annotations
