@@ -39,8 +39,10 @@ erasures better could win a few, no more: erasing exactly the wrong codewords wo
 the 23 at the first solve, and ranking codewords by this confidence reads 2, as does ranking
 them by how near their light level is to saturation or by their share of saturated samples.
 At sigma 0.4, 14% of the modules with most of their samples saturated are decided wrong and 5%
-of the others: the wrong codewords are spread over each block, not gathered where the frame
-shows the glare.
+of the others, and nearly every wrong one near the spot is a dark module decided light (94% of
+the dark modules mostly saturated, 40% of those partly saturated, 0.1% of the light ones).
+Deciding dark from 0.4 instead of 0.5 near saturated samples removes 28% of the errors there
+but reads 19 instead of 22 of the 49 (0.35 also 19).
 """
 
 from __future__ import annotations
