@@ -38,12 +38,13 @@ beyond repair, but 12 instead of 22 of the 49: under the spot the true light lev
 white, so the modules there get no evidence and become erasures, where _levels' lower estimate
 has them decided light, which most of them are. Choosing the erasures better could win a few, no
 more: erasing exactly the wrong codewords would read 8 of the 23 at the first solve, and ranking
-codewords by this confidence reads 2, as does ranking them by how near their light level is to
-saturation or by their share of saturated samples. At sigma 0.4, 14% of the modules with most of
-their samples saturated are decided wrong and 5% of the others, and nearly every wrong one near
-the spot is a dark module decided light (94% of the dark modules mostly saturated, 40% of those
-partly saturated, 0.1% of the light ones). Deciding dark from 0.4 instead of 0.5 near saturated
-samples removes 28% of the errors there but reads 19 instead of 22 of the 49 (0.35 also 19).
+codewords by this confidence reads 2, and ranking them by how near their light level is to
+saturation or by their share of saturated samples no more. At sigma 0.4, 14% of the modules with
+most of their samples saturated are decided wrong and 5% of the others, and nearly every wrong
+one near the spot is a dark module decided light (94% of the dark modules mostly saturated, 40%
+of those partly saturated, 0.1% of the light ones). Deciding dark from 0.4 instead of 0.5 near
+saturated samples removes 28% of the errors there but reads 19 instead of 22 of the 49 (0.35
+also 19).
 """
 
 from __future__ import annotations
