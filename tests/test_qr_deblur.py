@@ -107,6 +107,7 @@ def test_blocks_that_corrected_help_decide_the_rest(monkeypatch):
             first_look += read_deblurred(gray, to_frame, size, guess) == payload
     assert read >= first_look + 3
 
+
 def test_refined_grid_lies_within_a_tenth_of_a_module():
     """The deconvolution needs the grid to a fraction of a module: zxing's extrapolated corner
     is a module off, the finder and alignment patterns are matched to a fifth of a module,

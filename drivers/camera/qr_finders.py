@@ -24,7 +24,7 @@ import itertools
 import cv2
 import numpy as np
 
-from drivers.camera.qr_soft import module_values, refine
+from drivers.camera.qr_soft import FINDER_MODULES, module_values, refine
 
 __all__ = ["symbol_from_finder"]
 
@@ -42,10 +42,7 @@ _MICRO_SIDES = (17, 15, 13, 11)
 
 def _finder_template(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """A finder with its light ring (9 x 9 modules), drawn with module vectors u, v (px)."""
-    ring = np.full((9, 9), 255, np.float32)
-    ring[1:8, 1:8] = 0
-    ring[2:7, 2:7] = 255
-    ring[3:6, 3:6] = 0
+    ring = FINDER_MODULES.astype(np.float32)
     half = (np.abs(u) + np.abs(v)) * 4.5 + 2
     w, h = 2 * int(np.ceil(half[0])) + 1, 2 * int(np.ceil(half[1])) + 1
     centre = np.array([w / 2, h / 2]) - 4.5 * (u + v)

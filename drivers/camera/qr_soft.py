@@ -116,17 +116,23 @@ def _neighbourhood_misfit(u: np.ndarray, x: np.ndarray, coef: np.ndarray) -> np.
     return cv2.boxFilter(r, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
 
 
-def _pattern(modules: list[str]) -> np.ndarray:
-    """A template image of a function pattern at _PX pixels per module (dark = 0)."""
-    grid = np.array([[0 if ch == "#" else 255 for ch in row] for row in modules], np.uint8)
+def _modules(rows: list[str]) -> np.ndarray:
+    """A function pattern's modules as grey levels: dark ("#") 0, light 255."""
+    return np.array([[0 if ch == "#" else 255 for ch in row] for row in rows], np.uint8)
+
+
+def _pattern(grid: np.ndarray) -> np.ndarray:
+    """A template image of a function pattern at _PX pixels per module."""
     img = cv2.resize(grid, None, fx=_PX, fy=_PX, interpolation=cv2.INTER_NEAREST)
     return cv2.GaussianBlur(img, (0, 0), _PX * 0.3)
 
 
-# A finder with its light separator, and an alignment pattern (whose surroundings are data).
-_FINDER = _pattern([".........", ".#######.", ".#.....#.", ".#.###.#.", ".#.###.#.",
-                    ".#.###.#.", ".#.....#.", ".#######.", "........."])
-_ALIGNMENT = _pattern(["#####", "#...#", "#.#.#", "#...#", "#####"])
+# A finder with its light separator (9 x 9 modules; qr_finders draws it too), and an alignment
+# pattern (whose surroundings are data).
+FINDER_MODULES = _modules([".........", ".#######.", ".#.....#.", ".#.###.#.", ".#.###.#.",
+                           ".#.###.#.", ".#.....#.", ".#######.", "........."])
+_FINDER = _pattern(FINDER_MODULES)
+_ALIGNMENT = _pattern(_modules(["#####", "#...#", "#.#.#", "#...#", "#####"]))
 _MIN_MATCH = 0.5  # normalised correlation: below it a landmark is glared or not there
 
 
