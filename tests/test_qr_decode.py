@@ -187,3 +187,30 @@ def test_held_card_glare_read_by_fusing_frames():
                     assert 0 <= x < 1280 and 0 <= y < 720
                 break
     assert fused_only >= 2, fused_only
+
+
+def test_a_symbol_reader_placed_again_reads_what_was_located_since(monkeypatch):
+    """The shipped cascade has qr_soft and qr_deblur twice: after the whole-frame attempts and
+    again after the upscaled one, which locates some small symbols the others miss. The second
+    time they read the first symbol located since the first time, and nothing when none was."""
+    from drivers.camera import qr_decode
+    from drivers.camera.qr_engines import Located
+
+    def symbol(x: float) -> Located:
+        return Located(np.float32([[x, 100], [x + 50, 100], [x + 50, 150], [x, 150]]), 7)
+
+    located_by = {"zxing/gray": [symbol(100)], "zxing/sharpen": [symbol(300), symbol(500)],
+                  "zxing/invert": []}
+    read: list[float] = []
+    monkeypatch.setattr(QrDecoder, "_run",
+                        lambda self, attempt, img: ([], located_by[attempt.label]))
+    monkeypatch.setattr(qr_decode, "read_located",
+                        lambda gray, corners, version, deblur=False: read.append(corners[0][0]))
+    A = qr_decode.Attempt
+    config = qr_decode.DecoderConfig("test", (A("zxing"), A("soft"), A("zxing", "sharpen"),
+                                              A("soft"), A("zxing", "invert"), A("soft")), 1e9)
+    assert QrDecoder(config, remember_roi=False).decode(np.zeros((720, 1280), np.uint8)) == []
+    assert read == [100, 300]
+    shipped = [a.label for a in DEFAULT_DECODER_CONFIG.attempts]
+    assert shipped.count("soft") == shipped.count("deblur") == 2
+    assert shipped.index("zxing/sharpen/x1.5") < shipped.index("soft", shipped.index("deblur"))

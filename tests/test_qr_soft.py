@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from drivers.camera.qr_decode import CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder, to_gray
-from drivers.camera.qr_soft import module_levels, module_values, read_at, read_located
+from drivers.camera.qr_soft import _turned, module_levels, module_values, read_at, read_located
 from drivers.camera.synthetic import qr_matrix, random_cccd_payload, render_card_frame
 
 # A card under a strong glare spot that zxing locates (finders, format, version) but cannot
@@ -108,3 +108,24 @@ def test_never_a_wrong_payload_under_heavy_glare():
             assert raw == payload.encode("utf-8")
             read += 1
     assert read >= 10  # and it does read a fair share of them
+
+
+def test_a_finder_washed_out_by_glare_does_not_turn_the_symbol():
+    """With the bottom-left finder lost under a glare spot, that corner looks no more like a
+    finder than the bottom-right one, which has none: the timing and alignment patterns decide
+    which way up the symbol is (a rule on the finders alone turned it a quarter wrong)."""
+    payload = random_cccd_payload(8)
+    geometry: list = []
+    gray = to_gray(render_card_frame(payload, module_px=3.5, rotation=20, blur=0.8, noise=4,
+                                     seed=5, geometry=geometry))
+    n = qr_matrix(payload).shape[0]
+    square = np.float32([[[0, 0], [n, 0], [n, n], [0, n]]])
+    corners = cv2.perspectiveTransform(square, geometry[0])[0]
+    finder = cv2.perspectiveTransform(np.float32([[[-1, n - 8], [8, n - 8], [8, n + 1],
+                                                   [-1, n + 1]]]), geometry[0])[0]
+    washed = gray.copy()
+    cv2.fillConvexPoly(washed, finder.astype(np.int32), 255)
+    for turn in range(4):
+        assert np.allclose(_turned(washed, np.roll(corners, turn, axis=0), n), corners)
+    assert read_located(washed, np.roll(corners, 1, axis=0), (n - 17) // 4) == \
+        payload.encode("utf-8")

@@ -186,8 +186,8 @@ def test_glare_disc_needs_erasures():
 
 
 def test_quarter_glare_on_level_q():
-    """25% of the area is more than a version-8 M symbol can hold in theory (23 glared codewords
-    in one block of 22 check symbols), but a level Q symbol survives it with erasures."""
+    """25% of the area puts 23 glared codewords in one block of a version-8 M symbol, which
+    has 22 check symbols, but a level Q symbol survives it with erasures."""
     data = bytes(random.Random(4).randrange(256) for _ in range(100))
     grid, _ = make(data, error="q", version=8)
     glare = disc(grid.shape[0], 0.25)
@@ -228,6 +228,68 @@ def test_settled_modules_are_those_of_the_blocks_that_corrected():
     with pytest.raises(SymbolError):
         decode_grid(bad, conf)  # what the second look is for
     assert np.isnan(qs.settled_modules(np.zeros(grid.shape, bool), conf)).all()  # no format
+
+
+def test_bit_erasures_read_what_codeword_erasures_cannot(monkeypatch):
+    """nsym - 2 wrong codewords in every block, one wrong module each, and another doubtful
+    module in as many other codewords: beyond errors and codeword erasures (2e + f <= nsym - 4),
+    well within bit erasures (about 2 * nsym doubtful bits of 8 * nsym - 32)."""
+    rng = np.random.default_rng(12)
+    data = rng.integers(0, 256, 150, dtype=np.uint8).tobytes()
+    grid, qr = make(data, error="m", version=8)
+    cells = qs._placement(8).reshape(-1, 8)
+    bad, conf = grid.ravel().copy(), np.ones(grid.size)
+    for idx, nd in qs._block_layout(8, "M"):
+        nsym = len(idx) - nd
+        chosen = rng.choice(idx, 2 * (nsym - 2), replace=False)
+        for k, cw in enumerate(chosen):
+            module = cells[cw, rng.integers(8)]
+            conf[module] = 0.05
+            bad[module] ^= k < nsym - 2  # half of the doubtful modules are wrong
+    bad, conf = bad.reshape(grid.shape), conf.reshape(grid.shape)
+    assert decode_grid(bad, conf) == data
+    assert decode_grid(bad.T, conf.T) == data
+    assert isinstance(outcome(bad), SymbolError)  # no confidence: nothing to erase
+    monkeypatch.setattr(qs, "_correct_bits", lambda *a: (_ for _ in ()).throw(SymbolError("x")))
+    assert isinstance(outcome(bad, conf), SymbolError)
+
+
+def test_glare_washes_dark_modules_out_so_dark_decisions_are_trusted(monkeypatch):
+    """Glare adds light: under the spot every module reads light and is doubtful; elsewhere a
+    blurred reader is as unsure of many dark modules, but those are right. Ranked by
+    confidence alone the doubtful bits are far more than the check bits; a dark decision's
+    confidence counting DARK_WEIGHT times, the spot's bits come first and fit."""
+    data = bytes(random.Random(5).randrange(256) for _ in range(150))
+    grid, qr = make(data, error="m", version=8)
+    spot = disc(grid.shape[0], 0.18) & data_region(8)
+    seen = grid & ~spot  # the spot's dark modules washed out to light
+    conf = np.where(spot | seen, 0.05, 1.0)  # and every dark decision as unsure
+    assert decode_grid(seen, conf) == data
+    monkeypatch.setattr(qs, "DARK_WEIGHT", 1.0)
+    assert isinstance(outcome(seen, conf), SymbolError)
+
+
+def test_parity_checks_hold_on_every_block_and_catch_any_one_bit():
+    for version, level in ((1, "L"), (5, "Q"), (8, "M"), (10, "H")):
+        data = bytes(random.Random(version).randrange(256) for _ in range(10 * version))
+        grid, qr = make(data, error=level.lower(), version=version)
+        codewords = qs._codewords(grid, np.ones(grid.shape), version, qr.mask)[0]
+        for idx, nd in qs._block_layout(version, level):
+            checks = qs._parity_checks(len(idx), len(idx) - nd).astype(int)
+            bits = np.unpackbits(codewords[idx])
+            assert not (checks @ bits % 2).any()
+            assert (checks.T % 2).any(axis=1).all()  # every bit is in some check
+
+
+def test_read_grid_is_decode_grid_else_settled_modules():
+    grid, _ = make(VIETNAMESE, version=7)
+    conf = np.ones(grid.shape)
+    assert qs.read_grid(grid, conf) == (VIETNAMESE, None)
+    bad = grid.copy()
+    bad[disc(grid.shape[0], 0.3)] ^= True
+    payload, settled = qs.read_grid(bad, conf)
+    assert payload is None
+    assert np.array_equal(settled, qs.settled_modules(bad, conf), equal_nan=True)
 
 
 def test_no_wrong_answers_from_heavily_corrupted_symbols():

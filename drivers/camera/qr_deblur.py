@@ -45,6 +45,8 @@ one near the spot is a dark module decided light (94% of the dark modules mostly
 of those partly saturated, 0.1% of the light ones). Deciding dark from 0.4 instead of 0.5 near
 saturated samples removes 28% of the errors there but reads 19 instead of 22 of the 49 (0.35
 also 19).
+Since qr_symbol also erases single bits, ranking dark decisions as the safer ones (2026-12-06),
+the first look reads more and the second adds less: 19 against 18 of the tests' 30 cards.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from drivers.camera.qr_symbol import SymbolError, decode_grid, settled_modules
+from drivers.camera.qr_symbol import read_grid
 
 __all__ = ["SIGMAS", "deblurred_modules", "read_deblurred"]
 
@@ -171,11 +173,9 @@ def read_deblurred(gray: np.ndarray, to_image: np.ndarray, size: int,
         held, guess = None, first_guess
         for _ in range(1 + _FEEDBACK_ROUNDS):
             dark, confidence = deblurred_modules(gray, to_image, size, sigma, guess, held)
-            try:
-                return decode_grid(dark, confidence)
-            except SymbolError:
-                pass
-            settled = settled_modules(dark, confidence)
+            payload, settled = read_grid(dark, confidence)
+            if payload is not None:
+                return payload
             if _count(settled) <= _count(held):
                 break
             held, guess = settled, dark

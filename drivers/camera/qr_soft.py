@@ -13,11 +13,13 @@ The geometry: a homography from zxing's corners, refitted on the finder and alig
 patterns (refine); the card is flat, so one homography fits the whole symbol.
 
 Measured (benchmarks/qr_decode.py): it reads 1 to 3 in 10 of the located symbols the cascade
-misses; the rest are beyond any reader of a single frame (glare saturating more codewords than
-the code's check symbols) or too blurred at 2.5-2.7 px per module.
+misses; the rest are beyond any codeword-erasing reader of one frame (glare saturating more
+codewords than the code's check symbols) or too blurred at 2.5-2.7 px per module.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -132,7 +134,8 @@ def _pattern(grid: np.ndarray) -> np.ndarray:
 FINDER_MODULES = _modules([".........", ".#######.", ".#.....#.", ".#.###.#.", ".#.###.#.",
                            ".#.###.#.", ".#.....#.", ".#######.", "........."])
 _FINDER = _pattern(FINDER_MODULES)
-_ALIGNMENT = _pattern(_modules(["#####", "#...#", "#.#.#", "#...#", "#####"]))
+_ALIGNMENT_MODULES = _modules(["#####", "#...#", "#.#.#", "#...#", "#####"])
+_ALIGNMENT = _pattern(_ALIGNMENT_MODULES)
 _MIN_MATCH = 0.5  # normalised correlation: below it a landmark is glared or not there
 
 
@@ -202,14 +205,39 @@ def refine(gray: np.ndarray, to_image: np.ndarray, size: int, reach: float = 2.0
     return to_image
 
 
-def _finder_score(d: np.ndarray) -> list[int]:
-    """How well each corner (TL, TR, BR, BL) of a grid looks like a finder pattern."""
-    n = d.shape[0]
-    finder = np.ones((7, 7), bool)
-    finder[1:6, 1:6] = False
-    finder[2:5, 2:5] = True
-    blocks = (d[:7, :7], d[:7, n - 7:], d[n - 7:, n - 7:], d[n - 7:, :7])
-    return [int((b == finder).sum()) for b in blocks]
+@lru_cache(maxsize=None)
+def _function_patterns(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The modules every symbol of this size has (finders with their separators, timing
+    patterns, alignment patterns, the dark module): True = dark, and where they are."""
+    dark, where = np.zeros((size, size), bool), np.zeros((size, size), bool)
+    where[6, 8:size - 8] = where[8:size - 8, 6] = True  # timing
+    dark[6, 8:size - 8:2] = dark[8:size - 8:2, 6] = True
+    finder = FINDER_MODULES < 128
+    for y, x in ((0, 0), (0, size - 8), (size - 8, 0)):  # with the separator, 8 x 8
+        fy, fx = (0 if y else 1), (0 if x else 1)  # the light ring on the inner sides
+        dark[y:y + 8, x:x + 8] = finder[fy:fy + 8, fx:fx + 8]
+        where[y:y + 8, x:x + 8] = True
+    for mx, my, _ in _landmarks(size)[3:]:  # alignment patterns: 5 x 5 centred there
+        y, x = int(my) - 2, int(mx) - 2
+        dark[y:y + 5, x:x + 5] = _ALIGNMENT_MODULES < 128
+        where[y:y + 5, x:x + 5] = True
+    dark[size - 8, 8] = where[size - 8, 8] = True
+    return dark, where
+
+
+def _turned(gray: np.ndarray, corners: np.ndarray, size: int) -> np.ndarray:
+    """The corners turned so that the symbol's function patterns are where they belong:
+    zxing's corner order follows the frame for some rotations, not the symbol. All four turns
+    are scored on the finders, timing and alignment patterns together: a glare spot over one
+    finder leaves it looking no more like one than the data in the corner without a finder."""
+    dark, where = _function_patterns(size)
+    kernel = np.ones((5, 5), np.uint8)
+    scores = []
+    for turn in range(4):
+        values = module_values(gray, _homography(np.roll(corners, turn, axis=0), size), size)
+        rough = values < (cv2.dilate(values, kernel) + cv2.erode(values, kernel)) / 2
+        scores.append(int((rough == dark)[where].sum()))
+    return np.roll(corners, int(np.argmax(scores)), axis=0)
 
 
 def read_located(gray: np.ndarray, corners: np.ndarray, version: int, *,
@@ -218,13 +246,7 @@ def read_located(gray: np.ndarray, corners: np.ndarray, version: int, *,
     gives them) lie at `corners` in `gray`; None when it cannot be read with confidence
     (qr_symbol's margins: never a wrong payload). deblur: as read_at's."""
     size = 17 + 4 * version
-    corners = np.float32(corners)
-    first = module_values(gray, _homography(corners, size), size)
-    # zxing's corner order follows the frame for some rotations, not the symbol: turn the
-    # corners so that the one without a finder pattern is bottom-right.
-    kernel = np.ones((5, 5), np.uint8)
-    rough = first < (cv2.dilate(first, kernel) + cv2.erode(first, kernel)) / 2
-    corners = np.roll(corners, 2 - int(np.argmin(_finder_score(rough))), axis=0)
+    corners = _turned(gray, np.float32(corners), size)
     to_image = refine(gray, _homography(corners, size), size, subpixel=deblur)
     return read_at(gray, to_image, size, deblur=deblur)
 
