@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import qr_decode
+from drivers.camera import qr_decode, qr_finders
 from drivers.camera.qr_decode import DEFAULT_DECODER_CONFIG, QrDecoder, to_gray
 from drivers.camera.qr_engines import zxing
 from drivers.camera.qr_finders import symbol_from_finder
@@ -77,3 +77,32 @@ def test_nothing_is_grown_around_a_finder_alone():
     assert symbol_from_finder(card, fragment) is None
     noise = np.random.default_rng(3).integers(0, 256, (400, 400)).astype(np.uint8)
     assert symbol_from_finder(noise, fragment) is None
+    # a second finder, and a saturated spot where a third would be: still no timing patterns
+    card[150:177, 270:297] = card[150:177, 150:177]
+    cv2.circle(card, (163, 283), 25, 255, -1)
+    assert symbol_from_finder(card, fragment) is None
+
+
+@pytest.mark.parametrize("seen, hidden", [("top-left", "top-right"), ("bottom-left", "top-right"),
+                                          ("top-right", "bottom-left"),
+                                          ("bottom-left", "top-left")])
+def test_a_finder_under_a_glare_spot_is_inferred_from_the_two_seen(seen, hidden):
+    """A glare spot saturating one finder: the symbol is grown from the fragment's finder and
+    the other one seen, the third where they put it and the frame is saturated."""
+    payload = random_cccd_payload(22)
+    geometry: list = []
+    gray = to_gray(render_card_frame(payload, module_px=3.2, rotation=-28, perspective=0.1,
+                                     blur=0.8, noise=4, seed=22, geometry=geometry))
+    n = qr_matrix(payload).shape[0]
+    spot = {"top-left": (3.5, 3.5), "top-right": (n - 3.5, 3.5), "bottom-left": (3.5, n - 3.5)}
+    centre = cv2.perspectiveTransform(np.float64([[spot[hidden]]]), geometry[0])[0, 0]
+    cv2.circle(gray, (int(centre[0]), int(centre[1])), int(6 * 3.2), 255, -1)
+    fragment = cv2.perspectiveTransform(_fragment(n, seen)[None], geometry[0])[0]
+    found = symbol_from_finder(gray, fragment)
+    assert found is not None
+    corners, version = found
+    assert 17 + 4 * version == n
+    square = np.float64([[[0, 0], [n, 0], [n, n], [0, n]]])
+    assert np.abs(corners - cv2.perspectiveTransform(square, geometry[0])[0]).max() < 3.2 / 2
+    with mock.patch.object(qr_finders, "_GLARED_TRIES", 0):
+        assert symbol_from_finder(gray, fragment) is None

@@ -7,7 +7,9 @@ the symbol small in the frame, so the other two finders look like that one: the 
 module vectors draw a finder template, normalised correlation finds the finder-like places
 around it, and three of them at the corners of a right isosceles triangle are the symbol's
 finders. The version is the one whose timing patterns (row and column 6, alternating between
-the finders) stay in step with the module grid it implies.
+the finders) stay in step with the module grid it implies. When the spot also hides one of the
+other two finders, the third is placed where the two seen put it, at places the frame is
+saturated (_third_finder).
 
 Measured on the 47 hard frames of 1,600 generated ones (seeds 7, 11, 13, 17; those the
 cascade with qr_soft misses): 20 have fragments and no whole symbol; it grows 10 of them,
@@ -38,6 +40,10 @@ _MIN_TIMING = 0.3
 # Modules across the Micro QR square zxing reports around a lone finder (M4 to M1); it does
 # not say which: on glared cards 17, 15 and 13 were seen.
 _MICRO_SIDES = (17, 15, 13, 11)
+# A third finder inferred from two is tried where at least this share of the frame around it
+# is saturated (a glare spot hid it), the most saturated first, at most this many places.
+_GLARED = 0.5
+_GLARED_TRIES = 3
 
 
 def _finder_template(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -105,28 +111,97 @@ def symbol_from_finder(gray: np.ndarray, fragment: np.ndarray) -> tuple[np.ndarr
     mid = np.array([(tpl.shape[1] - 1) / 2 + x0, (tpl.shape[0] - 1) / 2 + y0])
     peaks = [(s, np.array([x, y]) + mid) for s, x, y in _peaks(score, int(5 * module))]
     for _, tl, tr, bl in _triangles(peaks, module)[:2]:
-        span = (np.linalg.norm(tr - tl) + np.linalg.norm(bl - tl)) / 2 / module + 7
-        guess = int(round((span - 17) / 4))
-        best = None
-        for version in (guess - 1, guess, guess + 1):
-            if version not in _VERSIONS:
-                continue
-            n = 17 + 4 * version
-            src = np.float32([[3.5, 3.5], [n - 3.5, 3.5], [3.5, n - 3.5]])
-            to_image = np.vstack([cv2.getAffineTransform(src, np.float32([tl, tr, bl])),
-                                  [0, 0, 1]]).astype(np.float64)
-            # the peaks are a module or so off (the fragment's size is a guess): the
-            # finders matched again on the upright symbol place them to a tenth of one
-            to_image = refine(gray, to_image, n, subpixel=True)
-            timing = _timing_score(gray, to_image, n)
-            if best is None or timing > best[0]:
-                best = (timing, version, to_image)
-        if best is not None and best[0] > _MIN_TIMING:
-            _, version, to_image = best
-            n = 17 + 4 * version
-            square = np.float64([[[0, 0], [n, 0], [n, n], [0, n]]])
-            return cv2.perspectiveTransform(square, to_image)[0].astype(np.float32), version
+        found = _fit(gray, tl, tr, bl, module)
+        if found:
+            return found
+    # A glare spot over one of the other two finders: the third finder is where a right
+    # isosceles triangle on the two seen puts it, if the frame is saturated there.
+    for tl, tr, bl in _third_finder(gray, peaks, centre, module)[:_GLARED_TRIES]:
+        found = _fit(gray, tl, tr, bl, module)
+        if found:
+            return found
     return None
+
+
+def _span(tl: np.ndarray, tr: np.ndarray, bl: np.ndarray, module: float) -> int:
+    """The modules across of the version nearest the finders' spacing."""
+    span = (np.linalg.norm(tr - tl) + np.linalg.norm(bl - tl)) / 2 / module + 7
+    return 17 + 4 * int(round((span - 17) / 4))
+
+
+def _affine(tl: np.ndarray, tr: np.ndarray, bl: np.ndarray, n: int) -> np.ndarray:
+    """Module coordinates -> pixels for a symbol n modules across with its finders there."""
+    src = np.float32([[3.5, 3.5], [n - 3.5, 3.5], [3.5, n - 3.5]])
+    return np.vstack([cv2.getAffineTransform(src, np.float32([tl, tr, bl])),
+                      [0, 0, 1]]).astype(np.float64)
+
+
+def _fit(gray: np.ndarray, tl: np.ndarray, tr: np.ndarray, bl: np.ndarray,
+         module: float) -> tuple[np.ndarray, int] | None:
+    """(outer corners, version) of the symbol with its finders at these places, of the version
+    (of the one their spacing gives and its neighbours) whose timing patterns fit best; None
+    when none fits."""
+    guess = (_span(tl, tr, bl, module) - 17) // 4
+    best = None
+    for version in (guess - 1, guess, guess + 1):
+        if version not in _VERSIONS:
+            continue
+        n = 17 + 4 * version
+        # the peaks are a module or so off (the fragment's size is a guess): the finders
+        # matched again on the upright symbol place them to a tenth of one
+        to_image = refine(gray, _affine(tl, tr, bl, n), n, subpixel=True)
+        timing = _timing_score(gray, to_image, n)
+        if best is None or timing > best[0]:
+            best = (timing, version, to_image)
+    if best is None or best[0] <= _MIN_TIMING:
+        return None
+    _, version, to_image = best
+    n = 17 + 4 * version
+    square = np.float64([[[0, 0], [n, 0], [n, n], [0, n]]])
+    return cv2.perspectiveTransform(square, to_image)[0].astype(np.float32), version
+
+
+def _third_finder(gray: np.ndarray, peaks: list[tuple[float, np.ndarray]], centre: np.ndarray,
+                  module: float) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(top-left, top-right, bottom-left) for the fragment's finder (the peak at `centre`) and
+    one of the two best other peaks as two finders of a card-sized symbol, the third where the
+    right isosceles triangle puts it (next to each other: on either side of either end;
+    across: the top-left on either side of the middle) and where a glare spot saturates most
+    of the frame; the most saturated first."""
+    own = [p for _, p in peaks if np.linalg.norm(p - centre) < 3 * module]
+    if not own:
+        return []
+    a = own[0]
+    places = []  # (a corner, the next clockwise or anticlockwise, the other; the inferred one)
+    for b in [p for _, p in peaks if np.linalg.norm(p - a) >= 3 * module][:2]:
+        for end, other in ((a, b), (b, a)):  # next to each other, `end` the top-left
+            for turn in (1, -1):
+                third = end + turn * _perpendicular(other - end)
+                places.append((end, other, third, third))
+        for turn in (1, -1):  # across: the top-left off the middle
+            third = (a + b) / 2 + turn * _perpendicular(b - (a + b) / 2)
+            places.append((third, a, b, third))
+    out = []
+    for tl, p, q, third in places:
+        d1, d2 = p - tl, q - tl
+        # y grows downwards: the top-right finder is clockwise from the bottom-left one
+        tr, bl = (p, q) if d1[0] * d2[1] - d1[1] * d2[0] > 0 else (q, p)
+        n = _span(tl, tr, bl, module)
+        glared = _saturated_share(gray, third, 3.5 * module)
+        if 17 + 4 * _VERSIONS[0] <= n <= 17 + 4 * _VERSIONS[-1] and glared >= _GLARED:
+            out.append((glared, tl, tr, bl))
+    return [(tl, tr, bl) for _, tl, tr, bl in sorted(out, key=lambda t: -t[0])]
+
+
+def _saturated_share(gray: np.ndarray, at: np.ndarray, half: float) -> float:
+    """The share of saturated pixels (>= 250) within `half` pixels of `at` (0 outside)."""
+    x, y, r = int(round(at[0])), int(round(at[1])), int(round(half))
+    window = gray[max(0, y - r):max(0, y + r + 1), max(0, x - r):max(0, x + r + 1)]
+    return float((window >= 250).mean()) if window.size else 0.0
+
+
+def _perpendicular(v: np.ndarray) -> np.ndarray:
+    return np.array([-v[1], v[0]])
 
 
 def _fragment_vectors(gray: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
