@@ -149,7 +149,9 @@ def _grown(roi: _Roi, shape: tuple[int, ...], side: int = _FUSE_SIDE) -> _Roi:
 
 
 # Measured on generated frames: below ~3 px per module reading fails often (cccd.md section 1).
-# A card QR has 53-61 modules across (versions 9-11) plus a 4-module quiet zone each side.
+# Modules across a card QR with its 4-module quiet zones, for the "too far" hint: a version-10
+# symbol (57 + 8). Card payloads of 90-250 bytes at level M take versions 6-11 (the generated
+# ones, 97-159 bytes, 6-9); taking the larger size errs towards asking for the card closer.
 _MIN_MODULE_PX = 2.8
 _MIN_SIDE = 21  # a version-1 QR code without its quiet zone, at 1 px per module
 _CARD_QR_MODULES = 65
