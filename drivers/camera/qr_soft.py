@@ -231,12 +231,11 @@ def _turned(gray: np.ndarray, corners: np.ndarray, size: int) -> np.ndarray:
     are scored on the finders, timing and alignment patterns together: a glare spot over one
     finder leaves it looking no more like one than the data in the corner without a finder."""
     dark, where = _function_patterns(size)
+    values = module_values(gray, _homography(corners, size), size)
     kernel = np.ones((5, 5), np.uint8)
-    scores = []
-    for turn in range(4):
-        values = module_values(gray, _homography(np.roll(corners, turn, axis=0), size), size)
-        rough = values < (cv2.dilate(values, kernel) + cv2.erode(values, kernel)) / 2
-        scores.append(int((rough == dark)[where].sum()))
+    rough = values < (cv2.dilate(values, kernel) + cv2.erode(values, kernel)) / 2
+    # the corners rolled by one turn sample the same points, the grid turned a quarter back
+    scores = [int((np.rot90(rough, -turn) == dark)[where].sum()) for turn in range(4)]
     return np.roll(corners, int(np.argmax(scores)), axis=0)
 
 
