@@ -326,8 +326,10 @@ def _corrected(block: np.ndarray, bit_conf: np.ndarray, bit_dark: np.ndarray, ns
                 return rs_correct(block, nsym, order[:f], spare=4)
             except SymbolError as e:
                 err = e
+    if not bits:
+        raise err
     reliability = (bit_conf * np.where(bit_dark, DARK_WEIGHT, 1.0)).ravel()
-    if not bits or reliability.min() == reliability.max():
+    if reliability.min() == reliability.max():
         raise err
     return _correct_bits(block, reliability, nsym, int(frac * 8 * nsym))
 
@@ -491,14 +493,29 @@ def _codewords(g: np.ndarray, conf: np.ndarray, version: int,
     return codewords, conf.ravel()[order].reshape(-1, 8), g.ravel()[order].reshape(-1, 8)
 
 
+def _blocks(g: np.ndarray, conf: np.ndarray, version: int, level: str, mask: int, frac: float,
+            bits: bool, memo: dict):
+    """Each RS block of one orientation / format reading, in order and only as asked for: its
+    codewords' indexes in the stream, its data codeword count, and its corrected codewords or
+    the SymbolError."""
+    codewords, bit_conf, bit_dark = _codewords(g, conf, version, mask)
+    for idx, nd in _block_layout(version, level):
+        try:
+            yield idx, nd, _correct_block(codewords[idx], bit_conf[idx], bit_dark[idx],
+                                          len(idx) - nd, frac, bits, memo)
+        except SymbolError as e:
+            yield idx, nd, e
+
+
 def _data_codewords(g: np.ndarray, conf: np.ndarray, version: int, level: str, mask: int,
                     frac: float, bits: bool, memo: dict) -> bytes:
-    """The corrected data codewords of one orientation / format reading, else SymbolError."""
-    codewords, bit_conf, bit_dark = _codewords(g, conf, version, mask)
+    """The corrected data codewords of one orientation / format reading, else SymbolError
+    (the first block's that does not correct; the blocks after it are not tried)."""
     data = bytearray()
-    for idx, nd in _block_layout(version, level):
-        data += _correct_block(codewords[idx], bit_conf[idx], bit_dark[idx], len(idx) - nd,
-                               frac, bits, memo)[:nd]
+    for _, nd, block in _blocks(g, conf, version, level, mask, frac, bits, memo):
+        if isinstance(block, SymbolError):
+            raise block
+        data += block[:nd]
     return bytes(data)
 
 
@@ -515,22 +532,18 @@ def _grid(dark: np.ndarray, confidence: np.ndarray | None) -> tuple[np.ndarray, 
     return g, conf, version
 
 
-def _settled(g: np.ndarray, conf: np.ndarray, version: int, memo: dict) -> np.ndarray:
+def _settled(g: np.ndarray, conf: np.ndarray, version: int, readings: list[tuple[str, int, bool]],
+             memo: dict) -> np.ndarray:
     n = g.shape[0]
     settled = np.full(n * n, np.nan)
-    readings = _readings(g, conf)
     if not readings:
         return settled.reshape(n, n)
     level, mask, mirrored = readings[0]
     gg, cc = (g.T, conf.T) if mirrored else (g, conf)
-    codewords, bit_conf, bit_dark = _codewords(gg, cc, version, mask)
     positions = _placement(version).reshape(-1, 8)
     masked = _mask_grid(n, mask).ravel()
-    for idx, nd in _block_layout(version, level):
-        try:
-            block = _correct_block(codewords[idx], bit_conf[idx], bit_dark[idx], len(idx) - nd,
-                                   1.0, True, memo)
-        except SymbolError:
+    for idx, _, block in _blocks(gg, cc, version, level, mask, 1.0, True, memo):
+        if isinstance(block, SymbolError):
             continue
         at = positions[idx].ravel()
         settled[at] = np.unpackbits(np.frombuffer(block, np.uint8)) ^ masked[at]
@@ -538,8 +551,8 @@ def _settled(g: np.ndarray, conf: np.ndarray, version: int, memo: dict) -> np.nd
     return settled.T if mirrored else settled
 
 
-def _decode(g: np.ndarray, conf: np.ndarray, version: int, frac: float, memo: dict) -> bytes:
-    readings = _readings(g, conf)
+def _decode(g: np.ndarray, conf: np.ndarray, version: int, readings: list[tuple[str, int, bool]],
+            frac: float, memo: dict) -> bytes:
     if not readings:
         raise SymbolError("format info unreadable")
     errors = []
@@ -566,7 +579,7 @@ def settled_modules(dark: np.ndarray, confidence: np.ndarray) -> np.ndarray:
     N x N floats, 1.0 dark / 0.0 light, NaN for the modules of blocks that did not correct
     and for the function patterns. All NaN when the format info is unreadable."""
     g, conf, version = _grid(dark, confidence)
-    return _settled(g, conf, version, {})
+    return _settled(g, conf, version, _readings(g, conf), {})
 
 
 def decode_grid(dark: np.ndarray, confidence: np.ndarray | None = None, *,
@@ -579,15 +592,15 @@ def decode_grid(dark: np.ndarray, confidence: np.ndarray | None = None, *,
     designators skipped. Kanji, structured append, FNC1 -> SymbolError("unsupported mode").
     Raises SymbolError whenever the payload cannot be decoded with confidence."""
     g, conf, version = _grid(dark, confidence)
-    return _decode(g, conf, version, max_erasure_fraction, {})
+    return _decode(g, conf, version, _readings(g, conf), max_erasure_fraction, {})
 
 
 def read_grid(dark: np.ndarray, confidence: np.ndarray) -> tuple[bytes | None, np.ndarray | None]:
     """(decode_grid's payload, None), or when it raises SymbolError (None, settled_modules'
-    grid), each Reed-Solomon block corrected once for both."""
+    grid): the format read and each Reed-Solomon block corrected once for both."""
     g, conf, version = _grid(dark, confidence)
-    memo: dict = {}
+    readings, memo = _readings(g, conf), {}
     try:
-        return _decode(g, conf, version, 1.0, memo), None
+        return _decode(g, conf, version, readings, 1.0, memo), None
     except SymbolError:
-        return None, _settled(g, conf, version, memo)
+        return None, _settled(g, conf, version, readings, memo)
