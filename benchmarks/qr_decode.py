@@ -26,8 +26,8 @@ Reed-Solomon block than the block has check symbols (a dark module whose darkest
 >= 250, like the saturated light modules around it, counts as lost; measured at the renderer's
 true geometry): no decoder that erases whole codewords reads those from that frame alone, so
 1 - their share is the best per-frame rate such a decoder can reach on the set. qr_symbol also
-erases single bits, which can read one in principle (1 of the 13 over seeds 7-29, told the
-renderer's geometry; the shipped decoder reads none).
+erases single bits, which can read one (1 of the 13 over seeds 7-29, 23/17, both told the
+renderer's geometry and in the shipped decoder).
 Times: wall clock (median_ms, p95_ms) and this thread's CPU time ("cpu"), which is the one-core
 cost even when other processes load the machine; the speed targets are checked on CPU time.
 Prints exactly one JSON object.

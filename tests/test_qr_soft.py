@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from drivers.camera import qr_soft
 from drivers.camera.qr_decode import CONFIGS, DEFAULT_DECODER_CONFIG, QrDecoder, to_gray
 from drivers.camera.qr_soft import _turned, module_levels, module_values, read_at, read_located
 from drivers.camera.synthetic import qr_matrix, random_cccd_payload, render_card_frame
@@ -61,6 +62,23 @@ def test_read_at_a_known_geometry_reads_the_card_and_nothing_a_module_off():
     assert read_at(gray, geometry[0], n) == payload.encode("utf-8")
     shifted = geometry[0] @ np.array([[1, 0, 1.0], [0, 1, 0], [0, 0, 1]])  # one module right
     assert read_at(gray, shifted, n) is None
+
+
+def test_read_at_with_deblur_reads_module_levels_first(monkeypatch):
+    """The deconvolution's grid is placed between pixels; module_levels' decisions on it read
+    some symbols that the deconvolution does not, so read_at tries them first."""
+    payload = random_cccd_payload(9)
+    geometry: list = []
+    gray = to_gray(render_card_frame(payload, module_px=3.5, blur=0.8, noise=4, seed=7,
+                                     geometry=geometry))
+    n = qr_matrix(payload).shape[0]
+    deconvolved = []
+    monkeypatch.setattr(qr_soft, "read_deblurred",
+                        lambda *args: deconvolved.append(args) and None)
+    assert read_at(gray, geometry[0], n, deblur=True) == payload.encode("utf-8")
+    assert not deconvolved
+    assert read_at(np.full_like(gray, 200), geometry[0], n, deblur=True) is None
+    assert len(deconvolved) == 1  # a grid module_levels cannot read is deconvolved
 
 
 def test_a_glared_card_zxing_cannot_read_is_read_through_erasures():

@@ -273,6 +273,48 @@ def test_glare_washes_dark_modules_out_so_dark_decisions_are_trusted(monkeypatch
     assert isinstance(outcome(seen, conf), SymbolError)
 
 
+def corrected_bits(cw: bytes, nsym: int, wrong_ranks: list[int]) -> bytes | SymbolError:
+    """_correct_bits on `cw` with the bits of these reliability ranks (0 = least reliable)
+    flipped; every bit's reliability is its rank."""
+    bits = np.unpackbits(np.frombuffer(cw, np.uint8))
+    reliability = np.random.default_rng(len(cw)).permutation(bits.size).astype(float)
+    order = np.argsort(reliability)
+    bits[order[wrong_ranks]] ^= 1
+    try:
+        return qs._correct_bits(np.packbits(bits), reliability, nsym, 8 * nsym)
+    except SymbolError as e:
+        return e
+
+
+def test_bit_erasures_find_one_or_two_wrong_bits_past_the_erased_ones(monkeypatch):
+    """The bit erasures take 8*nsym - 32 unknowns; wrong bits ranked just past them (read
+    wrong, but surer than the erased ones) make the spare checks fail. The search finds one or
+    two of them among the next _SEARCH_WINDOW known bits, and no more than two."""
+    rng = np.random.default_rng(21)
+    nsym = 26
+    cw = rs_encode(rng.integers(0, 256, 46, dtype=np.uint8).tobytes(), nsym)
+    unknowns = 8 * nsym - qs._SPARE_BITS
+    doubtful = rng.choice(unknowns - qs._SEARCH_MARGIN, 40, replace=False).tolist()
+    assert corrected_bits(cw, nsym, doubtful) == cw
+    assert corrected_bits(cw, nsym, doubtful + [unknowns + 20]) == cw
+    assert corrected_bits(cw, nsym, doubtful + [unknowns + 5, unknowns + 90]) == cw
+    three = doubtful + [unknowns + 5, unknowns + 50, unknowns + 90]
+    assert isinstance(corrected_bits(cw, nsym, three), SymbolError)
+    monkeypatch.setattr(qs._Elimination, "search", lambda self: None)
+    assert corrected_bits(cw, nsym, doubtful) == cw
+    assert isinstance(corrected_bits(cw, nsym, doubtful + [unknowns + 20]), SymbolError)
+
+
+def test_bit_erasures_never_make_a_codeword_of_random_bytes():
+    """Order-0 and the search together leave a random block about a 2**-32 chance."""
+    rng = np.random.default_rng(22)
+    for i in range(200):
+        nsym = (18, 22, 26, 28)[i % 4]
+        block = rng.integers(0, 256, nsym + int(rng.integers(20, 100)), dtype=np.uint8)
+        with pytest.raises(SymbolError):
+            qs._correct_bits(block, rng.random(8 * len(block)), nsym, 8 * nsym)
+
+
 def test_parity_checks_hold_on_every_block_and_catch_any_one_bit():
     for version, level in ((1, "L"), (5, "Q"), (8, "M"), (10, "H")):
         data = bytes(random.Random(version).randrange(256) for _ in range(10 * version))
