@@ -84,9 +84,7 @@ def _triangles(peaks: list[tuple[float, np.ndarray]], module: float):
         span = (n1 + n2) / 2 / module + 7  # modules across
         if not (17 + 4 * _VERSIONS[0] - 8 < span < 17 + 4 * _VERSIONS[-1] + 8):
             continue
-        # y grows downwards: the top-right finder is clockwise from the bottom-left one
-        tr, bl = (p, q) if d1[0] * d2[1] - d1[1] * d2[0] > 0 else (q, p)
-        out.append((peaks[a][0] + peaks[b][0] + peaks[c][0], tl, tr, bl))
+        out.append((peaks[a][0] + peaks[b][0] + peaks[c][0], tl, *_clockwise(tl, p, q)))
     return sorted(out, key=lambda t: -t[0])
 
 
@@ -121,6 +119,13 @@ def symbol_from_finder(gray: np.ndarray, fragment: np.ndarray) -> tuple[np.ndarr
         if found:
             return found
     return None
+
+
+def _clockwise(tl: np.ndarray, p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(top-right, bottom-left) of the two other finders p and q of the symbol whose top-left
+    finder is at tl: y grows downwards, so the top-right one is clockwise from the other."""
+    d1, d2 = p - tl, q - tl
+    return (p, q) if d1[0] * d2[1] - d1[1] * d2[0] > 0 else (q, p)
 
 
 def _span(tl: np.ndarray, tr: np.ndarray, bl: np.ndarray, module: float) -> int:
@@ -183,9 +188,7 @@ def _third_finder(gray: np.ndarray, peaks: list[tuple[float, np.ndarray]], centr
             places.append((third, a, b, third))
     out = []
     for tl, p, q, third in places:
-        d1, d2 = p - tl, q - tl
-        # y grows downwards: the top-right finder is clockwise from the bottom-left one
-        tr, bl = (p, q) if d1[0] * d2[1] - d1[1] * d2[0] > 0 else (q, p)
+        tr, bl = _clockwise(tl, p, q)
         n = _span(tl, tr, bl, module)
         glared = _saturated_share(gray, third, 3.5 * module)
         if 17 + 4 * _VERSIONS[0] <= n <= 17 + 4 * _VERSIONS[-1] and glared >= _GLARED:

@@ -67,6 +67,12 @@ def _eval_at(p: list[int], log_x: np.ndarray) -> np.ndarray:
     return np.bitwise_xor.reduce(_EXP_NP[(lc[:, None] + j[:, None] * log_x[None, :]) % 255], axis=0)
 
 
+def _syndromes(codeword: list[int], nsym: int) -> np.ndarray:
+    """S_j = c(alpha^j) for j < nsym (first codeword = highest degree): all zero iff the
+    block is a codeword."""
+    return _eval_at(codeword[::-1], np.arange(nsym))
+
+
 def _pmul(p: list[int], q: list[int]) -> list[int]:
     exp, log = _EXP, _LOG  # _mul inlined: rs_correct runs thousands of times on a hard frame
     out = [0] * (len(p) + len(q) - 1)
@@ -88,8 +94,7 @@ def rs_correct(block: bytes | Sequence[int] | np.ndarray, nsym: int, erasures: S
     n, f = len(c), len(erasures)
     if f > nsym - spare:
         raise SymbolError("too many erasures")
-    pows = np.arange(nsym)
-    synd = _eval_at(c[::-1], pows).tolist()
+    synd = _syndromes(c, nsym).tolist()
     if not any(synd):
         return bytes(c)
     exp, log = _EXP, _LOG  # GF(256) products inlined (see _pmul)
@@ -139,7 +144,7 @@ def rs_correct(block: bytes | Sequence[int] | np.ndarray, nsym: int, erasures: S
     mag[num == 0] = 0
     for i, m in zip(pos.tolist(), mag.tolist()):
         c[i] ^= m
-    if any(_eval_at(c[::-1], pows)):
+    if _syndromes(c, nsym).any():
         raise SymbolError("uncorrectable block")
     return bytes(c)
 
@@ -404,7 +409,7 @@ def _correct_bits(block: np.ndarray, reliability: np.ndarray, nsym: int, most: i
         raise SymbolError("bit erasures: the spare checks fail")
     bits[order[wrong]] ^= 1
     out = np.packbits(bits)
-    if any(_eval_at(out[::-1].tolist(), np.arange(nsym))):
+    if _syndromes(out.tolist(), nsym).any():
         raise SymbolError("uncorrectable block")
     return bytes(out)
 
@@ -449,17 +454,17 @@ class _Elimination:
 
     def eliminate(self, unknowns: int) -> None:
         """Pivots up to `unknowns` in all, the next independent columns in order."""
-        words, is_open = self.words, ~self.pivot_row  # few numpy calls per column: 1-3 ms
+        is_open = ~self.pivot_row  # few numpy calls per column: 1-3 ms a block
         while len(self.pivots) < unknowns and self.next < self.cols:
             col = self.next
             self.next += 1
-            has = (words[col // 64] & _BIT[col % 64]).astype(bool)
+            has = self.column(col)
             p = int((has & is_open).argmax())
             if not (has[p] and is_open[p]):
                 continue  # not independent of the unknowns so far: counted as known
             has[p] = is_open[p] = False
             # row p is 0 in every column before this one: the words left of it stay as they are
-            rest = words[col // 64:]
+            rest = self.words[col // 64:]
             np.bitwise_xor(rest, rest[:, p:p + 1], out=rest, where=has)
             self.pivots.append((col, p))
         self.pivot_row = ~is_open
